@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.models import AuditEvent
+from core.visibility import organisation_id_of
 
 
 def _json_value(value):
@@ -57,10 +58,7 @@ def record_audit(
     note: str = "",
 ) -> AuditEvent:
     """Append one event to the audit log, inside the caller's transaction."""
-    if organisation is None:
-        organisation_id = getattr(obj, "organisation_id", None)
-    else:
-        organisation_id = organisation.pk
+    organisation_id = organisation.pk if organisation is not None else organisation_id_of(obj)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=verb,

@@ -78,10 +78,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def sync_role_permissions(apps, schema_editor=None) -> None:
-    """Create the role groups and give each the permissions listed for it (migration helper).
+    """Create the role groups and give each its permissions (data-migration helper).
 
-    Runs from data migrations with the historical app registry. Permissions are
-    created first, because Django only creates them after all migrations have run.
+    Runs with the historical app registry. Permissions are created first, because Django
+    only creates them after all migrations have run.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -89,9 +89,18 @@ def sync_role_permissions(apps, schema_editor=None) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
+
+def assign_role_permissions(group_model=None, permission_model=None) -> None:
+    """Make sure every role group exists with the permissions ROLE_PERMISSIONS gives it.
+
+    Idempotent; also used after a test database flush, which empties the groups.
+    """
+    if group_model is None or permission_model is None:
+        from django.contrib.auth.models import Group, Permission
+
+        group_model, permission_model = Group, Permission
     for role in Role:
         group, _ = group_model.objects.get_or_create(name=role.value)
         if role == Role.ADMINISTRATOR:

@@ -96,6 +96,18 @@ def visible_to(queryset: models.QuerySet, user) -> models.QuerySet:
     return filtered
 
 
+def organisation_id_of(obj: models.Model) -> int | None:
+    """The organisation a single record belongs to, by its declared visibility field."""
+    field = getattr(type(obj), "visibility_organisation_field", None)
+    if field == "id":
+        return obj.pk
+    if field and "__" not in field:
+        value = getattr(obj, f"{field}_id", None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
 def can_see(user, obj: models.Model) -> bool:
     """True if `user` may see the single record `obj` (for sockets, downloads, links)."""
     return visible_to(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
