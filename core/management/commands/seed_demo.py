@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from core import actions
 from core.audit import record_audit
@@ -55,6 +56,8 @@ ORGANISATIONS = [
         "sites": [("Eastvale Civic Centre", "EV1 2CC"), ("Market Street Offices", "EV3 7MS")],
     },
 ]
+
+DOMAINS = {spec["slug"]: spec["email_domain"] for spec in ORGANISATIONS}
 
 # fmt: off
 # username, first, last, organisation slug, department, job title, roles, teams, vip
@@ -155,7 +158,10 @@ class Command(BaseCommand):
         """The two councils with their departments and sites."""
         made = {}
         for spec in ORGANISATIONS:
-            organisation = Organisation.objects.filter(slug=spec["slug"]).first()
+            # Matched by slug or name, so a council already set up by hand is reused.
+            organisation = Organisation.objects.filter(
+                Q(slug=spec["slug"]) | Q(name=spec["name"])
+            ).first()
             if organisation is None:
                 organisation = actions.do_create_organisation(
                     actor=admin,
@@ -206,7 +212,7 @@ class Command(BaseCommand):
                 username=username,
                 first_name=first,
                 last_name=last,
-                email=f"{username}@{organisation.email_domain}",
+                email=f"{username}@{DOMAINS[org_slug]}",
                 organisation=organisation,
                 department=Department.objects.get(organisation=organisation, name=department),
                 site=organisation.sites.order_by("id").first(),
