@@ -58,7 +58,10 @@ else
   .tools/bin/uv sync --frozen --python "$PYTHON" --no-default-groups --quiet
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+# npm ci wipes and reinstalls node_modules, so it runs only when the lock file changed.
+LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.civicdesk-lock 2>/dev/null)" != "$LOCK_SUM" ]; then
   log "Installing front-end libraries from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.civicdesk-lock
 fi

@@ -24,13 +24,14 @@ def lock_visible(model: type[models.Model], pk, actor, expected_version: int | N
     On PostgreSQL the lock is a row lock; on SQLite the IMMEDIATE transaction already holds
     the database write lock. Either way the version comparison that follows cannot race.
     """
-    queryset = visible_to(model._default_manager.select_for_update(), actor)
-    try:
-        obj = queryset.get(pk=pk)
-    except model.DoesNotExist as exc:
+    manager = model._default_manager
+    # Visibility first, then the lock by primary key alone: PostgreSQL refuses FOR UPDATE
+    # on the DISTINCT query that many-to-many scoping needs.
+    if not visible_to(manager.filter(pk=pk), actor).exists():
         raise ActionForbidden(
             f"That {model._meta.verbose_name} does not exist or is not yours to see."
-        ) from exc
+        )
+    obj = manager.select_for_update().get(pk=pk)
     if expected_version is not None and obj.version != expected_version:
         raise StaleRecord(
             f"This {model._meta.verbose_name} was changed by someone else while you were editing "
