@@ -14,10 +14,14 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
 
-$PY manage.py run_huey --quiet &
+# The worker's output (including mail printed by the console backend when no
+# EMAIL_HOST is set) goes to a log file, so the address and logins stay readable.
+mkdir -p var/log
+$PY manage.py run_huey >> var/log/huey.log 2>&1 &
 HUEY_PID=$!
 trap 'kill $HUEY_PID 2>/dev/null || true' EXIT INT TERM
 
 printf '\n\033[1mcivicdesk is running at http://%s:%s/\033[0m  (Ctrl+C to stop)\n' "$HOST" "$PORT"
-printf 'Sign in with any login above; the demo password is civicdesk-demo.\n\n'
+printf 'Sign in with any login above; the demo password is civicdesk-demo.\n'
+printf 'Background tasks and outgoing mail are logged in var/log/huey.log.\n\n'
 .venv/bin/daphne -b "$HOST" -p "$PORT" config.asgi:application

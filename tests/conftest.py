@@ -21,11 +21,21 @@ def huey_runs_tasks_immediately():
     HUEY.immediate = False
 
 
-@pytest.fixture(autouse=True)
-def _fast_test_settings(settings):
-    """Mail goes to django.core.mail.outbox; passwords hash fast (real hashing costs ~0.3 s)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def pytest_configure(config):
+    """Passwords hash fast in tests (real hashing costs ~0.3 s per user).
+
+    Set once for the session rather than per test, so live servers forked for browser
+    tests (daphne) inherit it and can check the passwords the tests set.
+    """
+    from django.conf import settings
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _mail_outbox(settings):
+    """Mail goes to django.core.mail.outbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture
