@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core.actions.organisations import ORGANISATION_FIELDS
+from core.actions.people import PERSON_FIELDS
 from core.models import Organisation, Team, User
 from core.roles import Role
 
@@ -53,7 +55,7 @@ class OrganisationForm(ActionForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "slug", "kind", "calendar", "email_domain", "is_active"]
+        fields = list(ORGANISATION_FIELDS)
 
 
 class TeamForm(ActionForm):
@@ -82,19 +84,7 @@ class PersonForm(ActionForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "department",
-            "site",
-            "phone",
-            "job_title",
-            "is_vip",
-            "is_active",
-        ]
+        fields = list(PERSON_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

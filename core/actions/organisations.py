@@ -7,6 +7,7 @@ from django.db import transaction
 from core.actions.base import lock_visible, require_permission, save_audited
 from core.models import Department, Organisation, Site
 
+# The fields an administrator edits; the form offers exactly these.
 ORGANISATION_FIELDS = ("name", "slug", "kind", "calendar", "email_domain", "is_active")
 
 

@@ -14,6 +14,7 @@ from core.exceptions import ActionForbidden, InvalidInput
 from core.models import User
 from core.roles import Role
 
+# The fields an administrator edits; the form offers exactly these.
 PERSON_FIELDS = (
     "username",
     "first_name",

@@ -96,35 +96,30 @@ def do_update_team(
     return team
 
 
-@transaction.atomic
-def do_add_team_member(team: Team, *, actor, person: User) -> Team:
-    """Add one person to a team (administrators, or the team's lead)."""
+def _change_membership(team: Team, actor, person: User, *, add: bool) -> Team:
+    """Add or remove one member, refusing anyone but an administrator or the team's lead."""
     team = lock_visible(Team, team.pk, actor)
     if not can_manage_members(actor, team):
         raise ActionForbidden("Only an administrator or the team lead can change its members.")
-    if team.members.filter(pk=person.pk).exists():
-        return team
-    members = set(team.members.all()) | {person}
-    save_audited(
-        team, actor=actor, verb="team.member_added", changes={}, many_to_many={"members": members}
-    )
-    _announce_membership(team, {person}, set())
+    if not add and person.pk == team.lead_id:
+        raise ActionForbidden("The team lead cannot be removed; choose another lead first.")
+    members = set(team.members.all())
+    if (person in members) == add:
+        return team  # already as asked: nothing to record or announce
+    members = members | {person} if add else members - {person}
+    verb = "team.member_added" if add else "team.member_removed"
+    save_audited(team, actor=actor, verb=verb, changes={}, many_to_many={"members": members})
+    _announce_membership(team, {person} if add else set(), set() if add else {person})
     return team
+
+
+@transaction.atomic
+def do_add_team_member(team: Team, *, actor, person: User) -> Team:
+    """Add one person to a team (administrators, or the team's lead)."""
+    return _change_membership(team, actor, person, add=True)
 
 
 @transaction.atomic
 def do_remove_team_member(team: Team, *, actor, person: User) -> Team:
     """Remove one person from a team (administrators, or the team's lead); the lead stays."""
-    team = lock_visible(Team, team.pk, actor)
-    if not can_manage_members(actor, team):
-        raise ActionForbidden("Only an administrator or the team lead can change its members.")
-    if person.pk == team.lead_id:
-        raise ActionForbidden("The team lead cannot be removed; choose another lead first.")
-    if not team.members.filter(pk=person.pk).exists():
-        return team
-    members = set(team.members.all()) - {person}
-    save_audited(
-        team, actor=actor, verb="team.member_removed", changes={}, many_to_many={"members": members}
-    )
-    _announce_membership(team, set(), {person})
-    return team
+    return _change_membership(team, actor, person, add=False)

@@ -114,6 +114,12 @@ class ObjectEditView(ScopedMixin, FormView):
 
     template_name = "core/object_form.html"
     success_message = "Saved."
+    add_permission: str = ""
+    change_permission: str = ""
+
+    def get_permission_required(self):
+        """Adding a record and changing one are separate rights."""
+        return (self.change_permission,) if self.object else (self.add_permission,)
 
     def dispatch(self, request, *args, **kwargs):
         """Load the record being edited (if any) before the permission and form handling."""

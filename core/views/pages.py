@@ -80,9 +80,8 @@ class OrganisationEditView(ObjectEditView):
     model = Organisation
     form_class = OrganisationForm
 
-    def get_permission_required(self):
-        """Adding and changing are separate rights."""
-        return ("core.change_organisation",) if self.object else ("core.add_organisation",)
+    add_permission = "core.add_organisation"
+    change_permission = "core.change_organisation"
 
     def perform(self, form):
         """Call the organisation action."""
@@ -152,9 +151,8 @@ class TeamEditView(ObjectEditView):
     model = Team
     form_class = TeamForm
 
-    def get_permission_required(self):
-        """Adding and changing are separate rights."""
-        return ("core.change_team",) if self.object else ("core.add_team",)
+    add_permission = "core.add_team"
+    change_permission = "core.change_team"
 
     def perform(self, form):
         """Call the team action."""
@@ -241,9 +239,8 @@ class PersonEditView(ObjectEditView):
     model = User
     form_class = PersonForm
 
-    def get_permission_required(self):
-        """Adding and changing are separate rights."""
-        return ("core.change_user",) if self.object else ("core.add_user",)
+    add_permission = "core.add_user"
+    change_permission = "core.change_user"
 
     def perform(self, form):
         """Call the people action."""
