@@ -1,10 +1,11 @@
 """The roles of civicdesk, as Django groups, and the permissions each one carries.
 
-Roles are groups so an administrator can see and adjust them in one place; the data
-migrations of each app call `sync_role_permissions` so that a role gets the permissions
-of models that arrive in later apps. `ROLE_PERMISSIONS` is the single list of who may do
-what; views and actions check Django permissions, never role names, except where the
-rule really is about the role (visibility scope).
+Roles are groups so an administrator can see and adjust them in one place. Core's grants
+are `ROLE_PERMISSIONS` below; each other app declares the grants of its own permissions as
+`role_permissions` on its AppConfig, and its data migration calls `sync_role_permissions`
+so the groups pick them up. Together they say who may do what. Views and actions check
+Django permissions, never role names, except where the rule really is about the role
+(visibility scope).
 """
 
 from __future__ import annotations
@@ -92,8 +93,22 @@ def sync_role_permissions(apps, schema_editor=None) -> None:
     assign_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
+def all_role_permissions() -> dict[str, list[str]]:
+    """Core's ROLE_PERMISSIONS plus each app's, declared as `role_permissions` on its AppConfig.
+
+    Apps own the grants of their own permissions, so core never imports them.
+    """
+    from django.apps import apps as live_apps
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for app_config in live_apps.get_app_configs():
+        for role, perms in getattr(app_config, "role_permissions", {}).items():
+            merged.setdefault(role, []).extend(perms)
+    return merged
+
+
 def assign_role_permissions(group_model=None, permission_model=None) -> None:
-    """Make sure every role group exists with the permissions ROLE_PERMISSIONS gives it.
+    """Make sure every role group exists with the permissions all_role_permissions gives it.
 
     Idempotent; also used after a test database flush, which empties the groups.
     """
@@ -101,13 +116,14 @@ def assign_role_permissions(group_model=None, permission_model=None) -> None:
         from django.contrib.auth.models import Group, Permission
 
         group_model, permission_model = Group, Permission
+    granted = all_role_permissions()
     for role in Role:
         group, _ = group_model.objects.get_or_create(name=role.value)
         if role == Role.ADMINISTRATOR:
             group.permissions.set(permission_model.objects.all())
             continue
         wanted = []
-        for dotted in ROLE_PERMISSIONS[role]:
+        for dotted in granted.get(role, []):
             app_label, codename = dotted.split(".", 1)
             perm = permission_model.objects.filter(
                 content_type__app_label=app_label, codename=codename

@@ -35,8 +35,9 @@ PACKAGES=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 if [ "$WITH_TEST" = 1 ]; then
-  # PostgreSQL and Redis for the scaled-mode run, Chromium for the browser journeys.
-  PACKAGES+=(postgresql redis-server chromium)
+  # PostgreSQL and Redis for the scaled-mode run, Chromium for the browser journeys,
+  # net-snmp's agent and tools for discovery against a real SNMP agent.
+  PACKAGES+=(postgresql redis-server chromium snmpd snmp)
 fi
 if [ ${#PACKAGES[@]} -gt 0 ] && command -v dpkg-query >/dev/null 2>&1; then
   apt_install "${PACKAGES[@]}"

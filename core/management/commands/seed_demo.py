@@ -86,6 +86,23 @@ TEAMS = [
 # fmt: on
 
 
+def app_seeders() -> list:
+    """Modules of other apps that seed their own demo data, named by `demo_seeder` on AppConfig.
+
+    Each module offers `seed(command, admin, organisations, options)` and optionally
+    `add_arguments(parser)`; core never imports the apps by name.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    return [
+        import_module(app_config.demo_seeder)
+        for app_config in apps.get_app_configs()
+        if getattr(app_config, "demo_seeder", None)
+    ]
+
+
 class Command(BaseCommand):
     """Seed the demo data; safe to run again (nothing is duplicated)."""
 
@@ -98,9 +115,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed demo users even though DEBUG is off (never on a live system).",
         )
+        for seeder in app_seeders():
+            if hasattr(seeder, "add_arguments"):
+                seeder.add_arguments(parser)
 
     def handle(self, *args, force: bool = False, **options):
-        """Create whatever of the demo is missing, then print the logins."""
+        """Create whatever of the demo is missing (core, then each app), then print the logins."""
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to create demo users with a known password while DEBUG is off. "
@@ -112,6 +132,10 @@ class Command(BaseCommand):
             organisations = self._organisations(admin, calendars["Standard hours"])
             self._people(admin, organisations)
             self._teams(admin, organisations)
+        for seeder in app_seeders():
+            # Each app in its own transaction: a large bulk seed need not hold one huge one.
+            with transaction.atomic():
+                seeder.seed(self, admin=admin, organisations=organisations, options=options)
         self._print_logins()
 
     def _calendars(self) -> dict[str, BusinessCalendar]:
