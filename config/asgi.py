@@ -14,6 +14,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("CIVICDESK_IN_PROCESS_WORKER", "").lower() in {"1", "true", "yes", "on"}:
+    # Embedded default: task workers share this process's in-memory channel layer
+    # (see core/worker.py). scripts/run.sh sets this; the scaled mode runs run_huey.
+    from core.worker import start_in_process_worker  # noqa: E402
+
+    start_in_process_worker()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
