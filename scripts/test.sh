@@ -49,7 +49,7 @@ as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o \
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
   --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
 
-log "Test suite on PostgreSQL with Redis"
+log "SQLite run: $([ $sqlite_status = 0 ] && echo passed || echo "FAILED ($sqlite_status)"). Test suite on PostgreSQL with Redis"
 set +e
 DATABASE_URL="postgres://civicdesk@127.0.0.1:$PG_PORT/civicdesk" \
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
@@ -57,5 +57,8 @@ REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
 scaled_status=$?
 set -e
 
-log "SQLite run: $([ $sqlite_status = 0 ] && echo passed || echo "FAILED ($sqlite_status)"); PostgreSQL+Redis run: $([ $scaled_status = 0 ] && echo passed || echo "FAILED ($scaled_status)")"
-[ $sqlite_status = 0 ] && [ $scaled_status = 0 ]
+# On success pytest's own summary stays the last line (CI reads it); say more only on failure.
+if [ $sqlite_status != 0 ] || [ $scaled_status != 0 ]; then
+  log "FAILED: SQLite run exit $sqlite_status, PostgreSQL+Redis run exit $scaled_status"
+  exit 1
+fi
