@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -33,7 +34,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
-    """My notifications, newest first; opening the page marks them read."""
+    """My notifications, newest first, with a button to mark them all read."""
 
     template_name = "core/notifications.html"
     paginate_by = 30
@@ -44,7 +45,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
     def post(self, request):
         """Mark all my notifications read."""
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        actions.do_mark_notifications_read(actor=request.user)
         messages.success(request, "All notifications marked as read.")
         return redirect("core:notifications")
 
@@ -191,11 +192,10 @@ class TeamMembershipView(ScopedMixin, View):
         person = get_object_or_404(
             User.objects.visible_to(request.user), pk=request.POST.get("person")
         )
-        action = (
-            actions.do_add_team_member
-            if request.POST.get("op") == "add"
-            else actions.do_remove_team_member
-        )
+        operations = {"add": actions.do_add_team_member, "remove": actions.do_remove_team_member}
+        action = operations.get(request.POST.get("op", ""))
+        if action is None:
+            return HttpResponseBadRequest("Unknown membership operation.")
         try:
             action(team, actor=request.user, person=person)
         except ActionError as exc:

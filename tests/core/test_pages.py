@@ -196,3 +196,27 @@ def test_should_list_calendars_with_hours_and_next_bank_holidays(admin_client, d
     page = admin_client.get("/settings/calendars/").content.decode()
     assert "Standard hours" in page and "08:00–18:00" in page
     assert "Next bank holidays" in page
+
+
+def test_should_mark_only_my_notifications_read(client, world):
+    from core.models import Notification
+
+    mine = Notification.objects.create(recipient=world.agent, title="Yours")
+    theirs = Notification.objects.create(recipient=world.team_lead, title="Not yours")
+    client.force_login(world.agent)
+    page = client.get("/notifications/").content.decode()
+    assert "Yours" in page and "Not yours" not in page
+    client.post("/notifications/")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is not None
+    assert theirs.read_at is None
+
+
+def test_should_refuse_an_unknown_membership_operation(admin_client, world):
+    response = admin_client.post(
+        reverse("core:team_members", args=[world.desk.pk]),
+        {"op": "promote", "person": world.agent.pk},
+    )
+    assert response.status_code == 400
+    assert world.desk.members.filter(pk=world.agent.pk).exists()
