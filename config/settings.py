@@ -200,6 +200,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civicdesk <servicedesk@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# --- service desk rules --------------------------------------------------------------
+SERVICEDESK_REOPEN_DAYS = env_int("SERVICEDESK_REOPEN_DAYS", 10)
+SERVICEDESK_AUTO_CLOSE_WORKING_DAYS = env_int("SERVICEDESK_AUTO_CLOSE_WORKING_DAYS", 3)
+
 # --- tables ---------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django_fsm import FSMFieldMixin, can_proceed, has_transition_perm
+from django_fsm import FSMFieldMixin, can_proceed
 
 from core.audit import diff, record_audit, snapshot
 from core.exceptions import ActionError, ActionForbidden
@@ -63,7 +63,10 @@ def run_transition(
     noun = obj._meta.verbose_name
     if not can_proceed(method, check_conditions=False):
         raise ActionError(f"This {noun} is {source_label}: it cannot be {label} now.")
-    if not has_transition_perm(method, actor):
+    # The edge's own permission only: django_fsm.has_transition_perm also evaluates the
+    # conditions, and would report an unmet condition as a missing right.
+    edge = method._django_fsm.get_transition(source)
+    if edge is None or not edge.has_perm(obj, actor):
         raise ActionForbidden(f"You do not have the right to {label} this {noun}.")
     if not can_proceed(method):
         raise ActionError(f"This {noun} cannot be {label} yet: {_unmet(method)}")

@@ -21,6 +21,18 @@ class LiveNotificationTests(ChannelsLiveServerTestCase):
 
     serve_static = True
 
+    @classmethod
+    def setUpClass(cls):
+        # The live server is forked from this process; async tests that ran earlier leave
+        # asgiref's single-thread executor with a thread the child does not have, and the
+        # child's socket authentication would wait on it forever. Start the child afresh.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        super().setUpClass()
+
     def setUp(self):
         assign_role_permissions()
         council = Organisation.objects.create(name="Northshire County Council", slug="north")
