@@ -1,0 +1,43 @@
+"""Actions of the service desk: the only code that writes incidents and their records."""
+
+from servicedesk.actions.incidents import (
+    do_add_comment,
+    do_assign_incident,
+    do_auto_close_incident,
+    do_bulk_assign_incidents,
+    do_bulk_resolve_incidents,
+    do_cancel_incident,
+    do_confirm_incident,
+    do_escalate_incident_breach,
+    do_log_incident,
+    do_put_incident_on_hold,
+    do_rate_incident,
+    do_reopen_incident,
+    do_reprioritise_incident,
+    do_resolve_incident,
+    do_resume_incident,
+    do_start_incident,
+    do_take_incident,
+    do_warn_incident_breach,
+)
+
+__all__ = [
+    "do_add_comment",
+    "do_assign_incident",
+    "do_auto_close_incident",
+    "do_bulk_assign_incidents",
+    "do_bulk_resolve_incidents",
+    "do_cancel_incident",
+    "do_confirm_incident",
+    "do_escalate_incident_breach",
+    "do_log_incident",
+    "do_put_incident_on_hold",
+    "do_rate_incident",
+    "do_reopen_incident",
+    "do_reprioritise_incident",
+    "do_resolve_incident",
+    "do_resume_incident",
+    "do_start_incident",
+    "do_take_incident",
+    "do_warn_incident_breach",
+]

@@ -1,0 +1,15 @@
+"""Models of the service desk: the catalogue and incidents."""
+
+from servicedesk.models.catalogue import Category, PriorityRule, Service, ServiceStandard
+from servicedesk.models.incidents import Attachment, Comment, Incident, SurveyResponse
+
+__all__ = [
+    "Attachment",
+    "Category",
+    "Comment",
+    "Incident",
+    "PriorityRule",
+    "Service",
+    "ServiceStandard",
+    "SurveyResponse",
+]
