@@ -2,9 +2,36 @@
 
 from django.apps import AppConfig
 
+from core.roles import Role
+
+_MODELS = (
+    "asset",
+    "networkinterface",
+    "ipaddress",
+    "softwareproduct",
+    "softwareinstallation",
+    "licence",
+    "contract",
+    "discoveryrange",
+    "snmpcredential",
+    "discoveryrun",
+    "discovereddevice",
+)
+
 
 class AssetsConfig(AppConfig):
-    """Hardware, software, licences, contracts and discovery (grows issue by issue)."""
+    """Hardware, software, licences, contracts and discovery."""
 
     name = "assets"
     verbose_name = "Asset register"
+    demo_seeder = "assets.demo"
+    role_permissions = {
+        Role.ASSET_MANAGER: [
+            f"assets.{verb}_{model}"
+            for model in _MODELS
+            for verb in ("view", "add", "change", "delete")
+        ],
+        Role.AGENT: [f"assets.view_{model}" for model in ("asset", "softwareproduct", "licence")],
+        Role.TEAM_LEAD: [f"assets.view_{model}" for model in ("asset", "licence", "contract")],
+        Role.MANAGER: [f"assets.view_{model}" for model in ("asset", "licence", "contract")],
+    }

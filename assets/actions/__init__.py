@@ -1,0 +1,1 @@
+"""Actions of the asset register: the only code that writes its records."""

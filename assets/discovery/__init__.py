@@ -1,0 +1,1 @@
+"""SNMP discovery: a transport (snmp), collectors per MIB area, and the runner that sweeps."""
