@@ -1,0 +1,1 @@
+"""Pages of change management: requests for change, the change calendar and the CAB."""
