@@ -37,6 +37,7 @@ from assets.workflows import FSM_FIELDS
 from core.actions.base import lock_visible, require_permission, save_audited
 from core.audit import record_audit
 from core.exceptions import ActionError
+from core.models import Organisation
 from core.realtime import broadcast_on_commit
 
 NEW, CHANGED, UNCHANGED, FAILED = "new", "changed", "unchanged", "failed"
@@ -346,6 +347,11 @@ def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
     organisation_id = run.organisation_id
     now = timezone.now()
     with transaction.atomic():
+        # Match-then-create must not interleave with another run's for the same council:
+        # two runs could both find no match and both insert a device that has no serial or
+        # MAC to collide on. Locking the organisation row serialises this short write step
+        # on PostgreSQL (SQLite's IMMEDIATE transactions already do); probing stays parallel.
+        list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
         asset = _match_asset(organisation_id, device)
         if asset is None and not auto_register:
             return _stage(run, device, now)
