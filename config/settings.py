@@ -205,7 +205,7 @@ SERVICEDESK_REOPEN_DAYS = env_int("SERVICEDESK_REOPEN_DAYS", 10)
 SERVICEDESK_AUTO_CLOSE_WORKING_DAYS = env_int("SERVICEDESK_AUTO_CLOSE_WORKING_DAYS", 3)
 
 # --- tables ---------------------------------------------------------------------------
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # --- security -------------------------------------------------------------------------

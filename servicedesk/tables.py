@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from core.tables import BadgeColumn, BaseTable
+from core.tables import BadgeColumn, BaseTable, DateTimeColumn
 from servicedesk.models import Incident
 
 
@@ -11,13 +11,14 @@ class IncidentTable(BaseTable):
     """Calls: reference, what, who, state, priority, team and deadline."""
 
     export_exclude = ("selection",)
+    row_template = "servicedesk/_incident_row.html"
 
     selection = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"name": "pk"}})
     reference = tables.Column(order_by=("id",), verbose_name="Reference")
     status = BadgeColumn(colour_attr="status_colour")
     priority = BadgeColumn(colour_attr="priority_colour")
-    opened_at = tables.DateTimeColumn(format="d M Y H:i", verbose_name="Opened")
-    resolution_due = tables.DateTimeColumn(format="d M Y H:i", verbose_name="Due")
+    opened_at = DateTimeColumn(verbose_name="Opened")
+    resolution_due = DateTimeColumn(verbose_name="Due")
 
     class Meta(BaseTable.Meta):
         model = Incident

@@ -18,6 +18,7 @@ from django_tables2 import SingleTableMixin
 from core.audit import history_of
 from core.exceptions import ActionError, StaleRecord
 from core.exports import table_to_xlsx
+from core.pagination import KeyFirstPaginator
 from core.visibility import visible_to
 
 
@@ -58,6 +59,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     title = ""
     create_url_name: str | None = None
     create_permission: str | None = None
+    paginator_class = KeyFirstPaginator
 
     def get(self, request, *args, **kwargs):
         """Render the list, or the same rows as an Excel workbook when asked to export."""

@@ -1,26 +1,15 @@
 """The main incident journey in Chromium: log in the portal, live queue, take, resolve, rate."""
 
-import os
-from pathlib import Path
-
-import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from django.contrib.auth.models import Group
 
 from core.models import Organisation, Team, TeamKind, User
 from core.roles import Role, assign_role_permissions
 from servicedesk.models import Incident, Service
-
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "correct-horse-battery-staple"
+from tests.browser.base import PASSWORD, BrowserTestCase
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="the test command installs chromium")
-class IncidentJourneyTests(ChannelsLiveServerTestCase):
+class IncidentJourneyTests(BrowserTestCase):
     """A requester and an agent in two browsers; the agent's queue updates by itself."""
-
-    serve_static = True
 
     def setUp(self):
         assign_role_permissions()
@@ -38,68 +27,46 @@ class IncidentJourneyTests(ChannelsLiveServerTestCase):
         self.agent.groups.add(Group.objects.get(name=Role.AGENT))
         self.team.members.add(self.agent)
 
-    def sign_in(self, browser, username):
-        page = browser.new_context().new_page()
-        page.set_default_timeout(20_000)
-        page.goto(self.live_server_url + "/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
     def test_should_take_a_portal_call_from_log_to_rating(self):
-        from playwright.sync_api import expect, sync_playwright
+        from playwright.sync_api import expect
 
-        # A loaded machine (both databases' suites, other browsers) can be slow to answer.
-        expect.set_options(timeout=20_000)
+        with self.chromium() as browser:
+            agent = self.sign_in(browser, "aisha")
+            agent.goto(self.live_server_url + "/desk/queues/teams/")
+            expect(agent.locator("#live-region[data-live-connected=true]")).to_have_count(1)
+            agent.evaluate("window.notReloaded = true")
 
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM),
-                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-                )
-                agent = self.sign_in(browser, "aisha")
-                agent.goto(self.live_server_url + "/desk/queues/teams/")
-                expect(agent.locator("#live-region[data-live-connected=true]")).to_have_count(1)
-                agent.evaluate("window.notReloaded = true")
+            requester = self.sign_in(browser, "rachel")
+            requester.goto(self.live_server_url + "/portal/calls/new/")
+            requester.select_option("#id_service", str(self.service.pk))
+            requester.fill("#id_short_description", "Outlook will not open")
+            requester.fill("#id_description", "Since the update this morning.")
+            requester.click("text=Log the call")
+            expect(requester.locator("#call-status")).to_have_text("New")
+            connected = "#live-region[data-live-connected=true]"
+            expect(requester.locator(connected)).to_have_count(1)
+            incident = Incident.objects.get()
 
-                requester = self.sign_in(browser, "rachel")
-                requester.goto(self.live_server_url + "/portal/calls/new/")
-                requester.select_option("#id_service", str(self.service.pk))
-                requester.fill("#id_short_description", "Outlook will not open")
-                requester.fill("#id_description", "Since the update this morning.")
-                requester.click("text=Log the call")
-                expect(requester.locator("#call-status")).to_have_text("New")
-                connected = "#live-region[data-live-connected=true]"
-                expect(requester.locator(connected)).to_have_count(1)
-                incident = Incident.objects.get()
+            # The queue shows the new call without the agent reloading the page.
+            expect(agent.locator("#live-region")).to_contain_text(incident.reference)
+            assert agent.evaluate("window.notReloaded") is True
 
-                # The queue shows the new call without the agent reloading the page.
-                expect(agent.locator("#live-region")).to_contain_text(incident.reference)
-                assert agent.evaluate("window.notReloaded") is True
+            agent.click(f"text={incident.reference}")
+            expect(agent.locator(connected)).to_have_count(1)
+            agent.click("button:has-text('Take')")
+            expect(agent.locator("#call-status")).to_have_text("In progress")
+            agent.select_option("#id_resolve-code", "fixed")
+            agent.fill("#id_resolve-notes", "Repaired the Outlook profile.")
+            agent.click("button:has-text('Resolve')")
+            expect(agent.locator("#call-status")).to_have_text("Resolved")
 
-                agent.click(f"text={incident.reference}")
-                expect(agent.locator(connected)).to_have_count(1)
-                agent.click("button:has-text('Take')")
-                expect(agent.locator("#call-status")).to_have_text("In progress")
-                agent.select_option("#id_resolve-code", "fixed")
-                agent.fill("#id_resolve-notes", "Repaired the Outlook profile.")
-                agent.click("button:has-text('Resolve')")
-                expect(agent.locator("#call-status")).to_have_text("Resolved")
-
-                # The requester's page updates by itself, then they confirm and rate.
-                expect(requester.locator("#call-status")).to_have_text("Resolved")
-                requester.click("button:has-text('Confirm the fix')")
-                expect(requester.locator("#call-status")).to_have_text("Closed")
-                requester.check("#rating-form input[value='5']")
-                requester.fill("#rating-form textarea", "Fixed in minutes")
-                requester.click("#rating-form button[type=submit]")
-                expect(requester.locator("#rated")).to_contain_text("5/5")
-                browser.close()
-        finally:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            # The requester's page updates by itself, then they confirm and rate.
+            expect(requester.locator("#call-status")).to_have_text("Resolved")
+            requester.click("button:has-text('Confirm the fix')")
+            expect(requester.locator("#call-status")).to_have_text("Closed")
+            requester.check("#rating-form input[value='5']")
+            requester.fill("#rating-form textarea", "Fixed in minutes")
+            requester.click("#rating-form button[type=submit]")
+            expect(requester.locator("#rated")).to_contain_text("5/5")
         incident = Incident.objects.get()
         assert incident.status == "closed" and incident.survey.score == 5

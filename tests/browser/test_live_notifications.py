@@ -1,37 +1,14 @@
 """The notification bell updates live, over a real WebSocket served by daphne, in Chromium."""
 
-import os
-from pathlib import Path
-
-import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from django.contrib.auth.models import Group
 
 from core.models import Organisation, Team, TeamKind, User
 from core.roles import Role, assign_role_permissions
-
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "correct-horse-battery-staple"
+from tests.browser.base import PASSWORD, BrowserTestCase
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="the test command installs chromium")
-class LiveNotificationTests(ChannelsLiveServerTestCase):
+class LiveNotificationTests(BrowserTestCase):
     """Two people in two browsers: one acts, the other sees it without reloading."""
-
-    serve_static = True
-
-    @classmethod
-    def setUpClass(cls):
-        # The live server is forked from this process; async tests that ran earlier leave
-        # asgiref's single-thread executor with a thread the child does not have, and the
-        # child's socket authentication would wait on it forever. Start the child afresh.
-        from concurrent.futures import ThreadPoolExecutor
-
-        from asgiref.sync import SyncToAsync
-
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        super().setUpClass()
 
     def setUp(self):
         assign_role_permissions()
@@ -52,54 +29,26 @@ class LiveNotificationTests(ChannelsLiveServerTestCase):
         )
         self.agent.groups.add(Group.objects.get(name=Role.AGENT))
 
-    def sign_in(self, browser, username):
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(self.live_server_url + "/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
     def test_should_show_a_new_notification_to_the_person_without_a_reload(self):
-        from playwright.sync_api import expect, sync_playwright
+        from playwright.sync_api import expect
 
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM),
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-dev-shm-usage",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                    ],
-                )
-                agent_page = self.sign_in(browser, "agent")
-                assert agent_page.url.endswith("/desk/")
-                badge = agent_page.locator("#unread-count")
-                expect(badge).to_be_hidden()
+        with self.chromium() as browser:
+            agent_page = self.sign_in(browser, "agent")
+            assert agent_page.url.endswith("/desk/")
+            badge = agent_page.locator("#unread-count")
+            expect(badge).to_be_hidden()
 
-                admin_page = self.sign_in(browser, "admin")
-                admin_page.goto(self.live_server_url + self.team.get_absolute_url())
-                admin_page.select_option("#add-person", str(self.agent.pk))
-                admin_page.click("text=Add member")
-                expect(admin_page.locator(".alert-success")).to_contain_text(
-                    "Aisha Khan added to Networks"
-                )
+            admin_page = self.sign_in(browser, "admin")
+            admin_page.goto(self.live_server_url + self.team.get_absolute_url())
+            admin_page.select_option("#add-person", str(self.agent.pk))
+            admin_page.click("text=Add member")
+            expect(admin_page.locator(".alert-success")).to_contain_text(
+                "Aisha Khan added to Networks"
+            )
 
-                # The agent's page was never reloaded: the socket delivered it.
-                expect(badge).to_have_text("1")
-                expect(badge).to_be_visible()
-                expect(agent_page.locator("#live-toasts")).to_contain_text(
-                    "You were added to Networks"
-                )
-                agent_page.click("#live-toasts a")
-                assert agent_page.url.endswith(self.team.get_absolute_url())
-                browser.close()
-        finally:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            # The agent's page was never reloaded: the socket delivered it.
+            expect(badge).to_have_text("1")
+            expect(badge).to_be_visible()
+            expect(agent_page.locator("#live-toasts")).to_contain_text("You were added to Networks")
+            agent_page.click("#live-toasts a")
+            assert agent_page.url.endswith(self.team.get_absolute_url())
