@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CIVICDESK_VAR_DIR", str(ROOT / "var" / "bench-desk"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Measure as a deployment runs: no debug templates or query logging (seeding turns it on).
+os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
 
@@ -59,6 +61,8 @@ def fill(calls: int) -> None:
         if Incident.objects.count() < calls:
             raise
         print(f"(seed_demo failed after the calls were seeded: {exc!r})")
+    finally:
+        settings.DEBUG = False
     print(f"Seeded {calls - have:,} calls in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         # Fresh statistics so the planner picks the queue indexes.

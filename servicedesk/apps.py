@@ -23,6 +23,14 @@ _AGENT = [
 ]
 
 
+# Desk managers look after the catalogue: services, their standards, categories, the matrix.
+_CATALOGUE = [
+    f"servicedesk.{verb}_{model}"
+    for model in ("service", "servicestandard", "category", "priorityrule")
+    for verb in ("view", "add", "change")
+]
+
+
 class ServicedeskConfig(AppConfig):
     """Incidents, requests, catalogue, problems and knowledge (grows issue by issue)."""
 
@@ -33,9 +41,14 @@ class ServicedeskConfig(AppConfig):
         Role.REQUESTER: _CALLER,
         Role.APPROVER: _CALLER,
         Role.AGENT: _AGENT,
-        Role.TEAM_LEAD: [*_AGENT, "servicedesk.close_incident"],
+        Role.TEAM_LEAD: [
+            *_AGENT,
+            "servicedesk.close_incident",
+            "servicedesk.manage_major_incident",
+        ],
         Role.MANAGER: [
             *_CALLER,
+            *_CATALOGUE,
             "servicedesk.view_internal_comment",
             "servicedesk.view_surveyresponse",
         ],

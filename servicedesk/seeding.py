@@ -2,9 +2,10 @@
 
 Bulk seeding writes rows in batches with executemany, bypassing the actions on purpose:
 going through an action per call would take hours for a million calls. The rows it writes
-are what the actions would have produced (states, SLA fields, audit events, comments); due
-times are approximated from the target (business time ≈ wall time × 3) instead of computed
-on the calendar per row.
+are what the actions would have produced (states, SLA fields, audit events, comments). Due
+times and measured business times are exact, on each call's calendar: one
+`servicedesk.timeline.BusinessTimeline` per calendar answers them by binary search instead
+of walking the calendar day by day for every row.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.models import AuditEvent, BusinessCalendar, Organisation, Team, User
+from servicedesk import sla
 from servicedesk.choices import Channel, IncidentStatus, PendingReason, ResolutionCode
 from servicedesk.models import Category, Comment, Incident, Service, ServiceStandard
 from servicedesk.models.catalogue import DEFAULT_MATRIX, DEFAULT_TARGETS
+from servicedesk.timeline import BusinessTimeline
 
 # name, owner team, calendar, categories
 CATALOGUE = [
@@ -180,6 +183,7 @@ def bulk_seed_calls(command, count: int, batch_size: int = 5000, seed: int = 42)
     content_type = ContentType.objects.get_for_model(Incident)
     now = timezone.now()
     span = dt.timedelta(days=730).total_seconds()
+    timelines = _timelines(services, org_ids, now - dt.timedelta(days=731), now)
     channels = [Channel.PORTAL] * 45 + [Channel.PHONE] * 35 + [Channel.EMAIL] * 12
     channels += [Channel.WALK_IN] * 5 + [Channel.MONITORING] * 3
     converters = {model: _converters(model) for model in (Incident, Comment, AuditEvent)}
@@ -206,7 +210,13 @@ def bulk_seed_calls(command, count: int, batch_size: int = 5000, seed: int = 42)
             team_members = members.get(team_id) or agents
             status = _status_for(age_days, rng)
             resolution_seconds = resolution_minutes * 60
-            due = opened + dt.timedelta(seconds=resolution_seconds * 3)
+            timeline = timelines[(service.pk, org_id)]
+            pauses = []
+            if status == IncidentStatus.PENDING:
+                pauses = [(opened + dt.timedelta(hours=1), None)]
+            due = timeline.due_at(opened, pauses, resolution_seconds)
+            if pauses and due is not None and due > now:
+                due = None  # paused short of its target: no deadline while it waits
             fields = dict(
                 id=next_incident,
                 organisation_id=org_id,
@@ -226,21 +236,26 @@ def bulk_seed_calls(command, count: int, batch_size: int = 5000, seed: int = 42)
                 opened_at=opened,
                 response_target_seconds=response_minutes * 60,
                 resolution_target_seconds=resolution_seconds,
-                response_due=opened + dt.timedelta(seconds=response_minutes * 60 * 3),
-                resolution_due=None if status == IncidentStatus.PENDING else due,
-                sla_warn_at=opened + dt.timedelta(seconds=resolution_seconds * 2.25),
+                response_due=timeline.add_business_seconds(opened, response_minutes * 60),
+                resolution_due=due,
+                sla_warn_at=timeline.due_at(
+                    opened, pauses, resolution_seconds * sla.WARNING_FRACTION
+                ),
                 reassignment_count=rng.choice([0, 0, 0, 0, 1, 2]),
             )
             if status != IncidentStatus.NEW:
-                fields["first_response_at"] = opened + dt.timedelta(minutes=rng.randint(1, 90))
-                fields["business_seconds_to_respond"] = rng.randint(60, 5400)
+                responded = min(opened + dt.timedelta(minutes=rng.randint(1, 90)), now)
+                to_respond = int(timeline.business_seconds_between(opened, responded))
+                fields["first_response_at"] = responded
+                fields["business_seconds_to_respond"] = to_respond
+                fields["response_breached"] = to_respond > response_minutes * 60
             if status == IncidentStatus.PENDING:
                 fields["pending_reason"] = rng.choice(PendingReason.values)
-                fields["sla_pauses"] = [[(opened + dt.timedelta(hours=1)).isoformat(), None]]
+                fields["sla_pauses"] = [[pauses[0][0].isoformat(), None]]
             if status in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
                 wall = rng.randint(600, 10 * 86400)
                 resolved = min(opened + dt.timedelta(seconds=wall), now)
-                business = min(wall, int(wall * rng.uniform(0.2, 0.45)))
+                business = int(timeline.business_seconds_between(opened, resolved))
                 fields.update(
                     resolved_at=resolved,
                     resolution_due=None,
@@ -302,6 +317,30 @@ def bulk_seed_calls(command, count: int, batch_size: int = 5000, seed: int = 42)
             command.stdout.write(f"  {made} calls ({time.monotonic() - started:.0f} s)")
     _reset_sequences(Incident, Comment, AuditEvent)
     return made
+
+
+def _timelines(
+    services: list[Service], org_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[tuple[int, int], BusinessTimeline]:
+    """The timeline of every (service, organisation) pair's calendar, one per distinct calendar.
+
+    The calendar is chosen as Incident.calendar_spec does: the service's, else the
+    organisation's, else round the clock. The span reaches past `end` so deadlines of the
+    newest calls fall inside it.
+    """
+    calendars = {c.pk: c.spec() for c in BusinessCalendar.objects.prefetch_related("hours")}
+    org_calendar = dict(Organisation.objects.values_list("pk", "calendar_id"))
+    by_spec: dict = {}
+    timelines = {}
+    horizon = end + dt.timedelta(days=400)
+    for service in services:
+        for org_id in org_ids:
+            calendar_id = service.calendar_id or org_calendar.get(org_id)
+            spec = calendars[calendar_id] if calendar_id else sla.ALWAYS_OPEN
+            if spec not in by_spec:
+                by_spec[spec] = BusinessTimeline(spec, start, horizon)
+            timelines[(service.pk, org_id)] = by_spec[spec]
+    return timelines
 
 
 def _converters(model) -> list[tuple[str, str, object, object]]:

@@ -9,6 +9,7 @@ from servicedesk.actions.incidents import (
     do_cancel_incident,
     do_confirm_incident,
     do_escalate_incident_breach,
+    do_link_incident_assets,
     do_log_incident,
     do_put_incident_on_hold,
     do_rate_incident,
@@ -20,6 +21,14 @@ from servicedesk.actions.incidents import (
     do_take_incident,
     do_warn_incident_breach,
 )
+from servicedesk.actions.major import (
+    do_declare_major_incident,
+    do_link_to_major_incident,
+    do_post_major_incident_update,
+    do_set_outage_window,
+    do_stand_down_major_incident,
+    do_update_major_incident_scope,
+)
 
 __all__ = [
     "do_add_comment",
@@ -30,6 +39,7 @@ __all__ = [
     "do_cancel_incident",
     "do_confirm_incident",
     "do_escalate_incident_breach",
+    "do_link_incident_assets",
     "do_log_incident",
     "do_put_incident_on_hold",
     "do_rate_incident",
@@ -40,4 +50,10 @@ __all__ = [
     "do_start_incident",
     "do_take_incident",
     "do_warn_incident_breach",
+    "do_declare_major_incident",
+    "do_post_major_incident_update",
+    "do_set_outage_window",
+    "do_stand_down_major_incident",
+    "do_update_major_incident_scope",
+    "do_link_to_major_incident",
 ]

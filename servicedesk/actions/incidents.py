@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
-from core.actions.base import lock_visible, require_permission
+from core.actions.base import lock_visible, require_permission, save_audited
 from core.audit import diff, record_audit, snapshot
 from core.exceptions import ActionError, ActionForbidden, InvalidInput
 from core.models import Team, User
@@ -25,6 +25,7 @@ from servicedesk.choices import (
     PendingReason,
     ResolutionCode,
 )
+from servicedesk.filetypes import content_matches, expected_kind
 from servicedesk.models import (
     Attachment,
     Category,
@@ -83,7 +84,8 @@ def targets_for(service: Service, priority: int, vip: bool) -> tuple[int, int]:
 
 
 def validate_upload(upload) -> tuple[str, str]:
-    """Refuse an oversize file or a type not on the list; return (clean name, content type)."""
+    """Refuse an oversize file, a type not on the list, or content that is not what its
+    extension claims (an .exe renamed .pdf); return (clean name, content type)."""
     name = PurePath(upload.name or "file").name[:200]
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
@@ -95,7 +97,33 @@ def validate_upload(upload) -> tuple[str, str]:
     if upload.size > MAX_ATTACHMENT_BYTES:
         limit = MAX_ATTACHMENT_BYTES // (1024 * 1024)
         raise InvalidInput(f"{name} is larger than the {limit} MB limit.", field="attachments")
+    if not content_matches(upload, suffix):
+        raise InvalidInput(
+            f"{name} is not {expected_kind(suffix)}, as its name says it is: its content is of "
+            "another type, so it cannot be attached. Save it in the right format and try again.",
+            field="attachments",
+        )
     return name, ALLOWED_EXTENSIONS[suffix]
+
+
+def check_incident_assets(actor, organisation_id: int, assets: Iterable) -> list:
+    """Refuse assets the actor may not see or of another organisation than the call's."""
+    from assets.models import Asset
+
+    assets = list(assets)
+    visible = set(
+        visible_to(Asset.objects.filter(pk__in=[a.pk for a in assets]), actor).values_list(
+            "pk", flat=True
+        )
+    )
+    for asset in assets:
+        if asset.pk not in visible:
+            raise ActionForbidden(f"Asset {asset} does not exist or is not yours to see.")
+        if asset.organisation_id != organisation_id:
+            raise InvalidInput(
+                f"Asset {asset} belongs to another organisation than the call's.", field="assets"
+            )
+    return assets
 
 
 def _store_attachments(
@@ -188,6 +216,7 @@ def do_log_incident(
     resolve_now: bool = False,
     resolution_code: str = "",
     resolution_notes: str = "",
+    assets: Iterable = (),
 ) -> Incident:
     """Log a call (for oneself, or for a caller on the phone), optionally fixed there and then.
 
@@ -220,6 +249,7 @@ def do_log_incident(
     attachments = list(attachments)
     for upload in attachments:
         validate_upload(upload)  # before anything is written: no partial records
+    assets = check_incident_assets(actor, caller.organisation_id, assets)
     if resolve_now:
         if resolution_code not in ResolutionCode.values or not resolution_notes.strip():
             raise InvalidInput(
@@ -251,14 +281,14 @@ def do_log_incident(
     spec = incident.calendar_spec()
     incident.recompute_due(spec, at)
     incident.save()
+    if assets:
+        incident.assets.set(assets)
+    logged = ["caller", "channel", "service", "category", "priority", "team", "status"]
     record_audit(
         actor=actor,
         verb="incident.logged",
         obj=incident,
-        after=snapshot(
-            incident,
-            ["caller", "channel", "service", "category", "priority", "team", "status"],
-        ),
+        after=snapshot(incident, [*logged, "assets"] if assets else logged),
     )
     _store_attachments(incident, actor, attachments)
     if resolve_now:
@@ -531,6 +561,26 @@ def do_reprioritise_incident(
     _save_changes(incident, tracked)
     record_audit(actor=actor, verb="incident.reprioritised", obj=incident, before=old, after=new)
     _announce(incident, "incident.reprioritised")
+    return incident
+
+
+@transaction.atomic
+def do_link_incident_assets(
+    incident_id: int, *, actor, assets: Iterable, expected_version: int | None = None
+) -> Incident:
+    """Set the equipment a call concerns: assets of its organisation the agent may see."""
+    require_permission(actor, WORK, "Only service desk agents may link assets to calls.")
+    incident = lock_visible(Incident, incident_id, actor, expected_version)
+    assets = check_incident_assets(actor, incident.organisation_id, assets)
+    save_audited(
+        incident,
+        actor=actor,
+        verb="incident.assets_linked",
+        changes={},
+        many_to_many={"assets": assets},
+        exclude_from_validation=("status",),
+    )
+    _announce(incident, "incident.assets_linked")
     return incident
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 from core.models.base import TimestampedModel, VersionedModel
 from servicedesk.choices import Audience, Level, Priority
@@ -52,8 +53,12 @@ class Service(VersionedModel, TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The service's page in the catalogue administration."""
+        return reverse("servicedesk:service_edit", args=[self.pk])
 
-class ServiceStandard(models.Model):
+
+class ServiceStandard(VersionedModel):
     """Response and resolution targets (business minutes) for one priority and audience."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="standards")
@@ -68,7 +73,12 @@ class ServiceStandard(models.Model):
         ordering = ["service", "priority", "audience"]
         constraints = [
             models.UniqueConstraint(
-                fields=["service", "priority", "audience"], name="standard_unique_per_audience"
+                fields=["service", "priority", "audience"],
+                name="standard_unique_per_audience",
+                violation_error_message=(
+                    "This service already has a standard for that priority and audience: "
+                    "edit that one instead."
+                ),
             )
         ]
 
@@ -76,8 +86,12 @@ class ServiceStandard(models.Model):
         audience = f" ({self.get_audience_display()})" if self.audience else ""
         return f"{self.service} {self.get_priority_display()}{audience}"
 
+    def get_absolute_url(self) -> str:
+        """The standard's page in the catalogue administration."""
+        return reverse("servicedesk:standard_edit", args=[self.pk])
 
-class Category(models.Model):
+
+class Category(VersionedModel):
     """A node of the category tree callers and agents classify calls with."""
 
     name = models.CharField(max_length=100)
@@ -95,11 +109,19 @@ class Category(models.Model):
         ordering = ["parent__name", "name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_in_parent")
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="category_unique_in_parent",
+                violation_error_message="There is already a category of that name in that place.",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self) -> str:
+        """The category's page in the catalogue administration."""
+        return reverse("servicedesk:category_edit", args=[self.pk])
 
 
 class PriorityRule(models.Model):

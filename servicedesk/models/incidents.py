@@ -6,8 +6,10 @@ import datetime as dt
 import uuid
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from core.models.base import ScopedManager, TimestampedModel, VersionedModel
@@ -24,6 +26,8 @@ from servicedesk.choices import (
 from servicedesk.workflows import IncidentWorkflow
 
 REFERENCE_PREFIX = "INC"
+OUTAGE_END_BEFORE_START = "The outage cannot end before it started."
+OUTAGE_END_WITHOUT_START = "Give the time the outage started before the time it ended."
 
 
 def parse_reference(text: str) -> int | None:
@@ -92,6 +96,36 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
     reopen_count = models.PositiveIntegerField(default=0)
     resolved_first_contact = models.BooleanField("resolved on first contact", default=False)
     is_major = models.BooleanField("major incident", default=False)
+    major_incident = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_calls",
+        help_text="The major incident this call is one report of; its caller hears its updates.",
+    )
+    # The service outage of a major incident, which availability is measured from: an open
+    # outage has a start but no end yet.
+    outage_start = models.DateTimeField(null=True, blank=True)
+    outage_end = models.DateTimeField(null=True, blank=True)
+    affected_services = models.ManyToManyField(
+        "servicedesk.Service",
+        blank=True,
+        related_name="major_incidents",
+        help_text="Services down besides the call's own service, which always counts.",
+    )
+    assets = models.ManyToManyField(
+        "assets.Asset",
+        blank=True,
+        related_name="incidents",
+        help_text="Equipment of the call's organisation the fault concerns.",
+    )
+    affected_organisations = models.ManyToManyField(
+        "core.Organisation",
+        blank=True,
+        related_name="major_incidents",
+        help_text="Other organisations whose staff see the public updates.",
+    )
     resolution_code = models.CharField(max_length=20, choices=ResolutionCode.choices, blank=True)
     resolution_notes = models.TextField(blank=True)
 
@@ -129,10 +163,22 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
             ("log_incident_for_others", "Can log incidents on behalf of a caller"),
             ("close_incident", "Can close a resolved incident for its caller"),
             ("reprioritise_incident", "Can change an incident's impact, urgency and service"),
+            ("manage_major_incident", "Can declare, stand down and report on major incidents"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outage_end__isnull=True)
+                | Q(outage_start__isnull=False, outage_end__gte=F("outage_start")),
+                name="incident_outage_ends_after_start",
+            )
         ]
         indexes = [
             # Queues: a team's open calls newest first; unassigned; my calls.
-            models.Index(fields=["team", "status", "-id"], name="incident_team_queue"),
+            # The team queue's count and page keys come from this index alone (it holds the
+            # visibility columns too), so page 200 costs no more than page 1.
+            models.Index(
+                fields=["team", "status", "organisation", "caller"], name="incident_team_cover"
+            ),
             models.Index(fields=["assignee", "status", "-id"], name="incident_assignee_queue"),
             models.Index(fields=["status", "-id"], name="incident_status_queue"),
             models.Index(fields=["caller", "-id"], name="incident_caller"),
@@ -141,6 +187,14 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
             models.Index(fields=["status", "sla_warn_at"], name="incident_warn"),
             models.Index(fields=["status", "auto_close_at"], name="incident_auto_close"),
             models.Index(fields=["organisation", "status", "-id"], name="incident_org_queue"),
+            # KPIs (kpis.metrics) are range scans on the logging and resolution times within
+            # the organisations a manager serves.
+            models.Index(fields=["organisation", "opened_at"], name="incident_org_opened"),
+            models.Index(fields=["organisation", "resolved_at"], name="incident_org_resolved"),
+            # Filtering a queue by category or service reads only that one's open calls; the
+            # plain foreign-key indexes would walk its whole history.
+            models.Index(fields=["category", "status"], name="incident_category_queue"),
+            models.Index(fields=["service", "status"], name="incident_service_queue"),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +227,30 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
     def is_open(self) -> bool:
         """Someone still has work to do on it."""
         return self.status in OPEN_STATUSES
+
+    def clean(self) -> None:
+        """An outage cannot end before it starts, nor end without having started."""
+        super().clean()
+        if self.outage_end is not None:
+            if self.outage_start is None:
+                raise ValidationError({"outage_end": OUTAGE_END_WITHOUT_START})
+            if self.outage_end < self.outage_start:
+                raise ValidationError({"outage_end": OUTAGE_END_BEFORE_START})
+
+    def all_affected_services(self) -> models.QuerySet:
+        """The services this major incident takes down: its own service and those listed."""
+        from servicedesk.models.catalogue import Service
+
+        return Service.objects.filter(Q(pk=self.service_id) | Q(major_incidents=self)).distinct()
+
+    def affected_organisation_ids(self) -> set[int]:
+        """The organisations told about this major incident: its own and those listed."""
+        return {self.organisation_id, *self.affected_organisations.values_list("pk", flat=True)}
+
+    @property
+    def outage_is_open(self) -> bool:
+        """The outage has started and not yet ended."""
+        return self.outage_start is not None and self.outage_end is None
 
     @property
     def pauses(self) -> list[sla.Pause]:
@@ -233,6 +311,36 @@ class Comment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Comment on {self.incident.reference}"
+
+
+class MajorIncidentUpdate(models.Model):
+    """One entry of a major incident's communications log, for staff or for the desk only.
+
+    Public updates are shown to the staff of the affected organisations (portal banner) and
+    emailed to the people concerned; the others are the desk's own log. Entries are never
+    edited: a correction is a new entry.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="major_updates")
+    author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField()
+    is_public = models.BooleanField(
+        "public", default=False, help_text="Shown to the staff of the affected organisations."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    visibility_organisation_field = "incident__organisation"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["incident", "-created_at"], name="major_update_incident"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update on {self.incident.reference}"
 
 
 # Size and type limits of uploads: common office documents, images and logs only.

@@ -7,22 +7,47 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import Http404
 from django.views import View
 
+from core.exceptions import ActionError
 from core.views.generic import AreaHomeView, ObjectDetailView, ObjectEditView, ObjectListView
 from servicedesk import actions, queries
 from servicedesk.filtersets import IncidentFilterSet
 from servicedesk.forms import (
     BulkForm,
     CommentForm,
+    LinkAssetsForm,
     PhoneLogForm,
     ReprioritiseForm,
 )
 from servicedesk.models import Incident
 from servicedesk.tables import IncidentTable
+from servicedesk.views.major import major_incident_context
 from servicedesk.views.shared import IncidentPageMixin, _back, _form_error
 
-QUEUE_LINKS = [
-    (label, f"servicedesk:queue_{name}", "servicedesk.work_incident", "")
-    for name, label in queries.QUEUES.items()
+CATALOGUE_LINKS = [
+    (
+        "Services",
+        "servicedesk:service_list",
+        "servicedesk.change_service",
+        "The catalogue: owner teams, hours and availability targets.",
+    ),
+    (
+        "Service standards",
+        "servicedesk:standard_list",
+        "servicedesk.change_servicestandard",
+        "Response and resolution targets per priority and audience.",
+    ),
+    (
+        "Categories",
+        "servicedesk:category_list",
+        "servicedesk.change_category",
+        "The category tree callers and agents classify calls with.",
+    ),
+    (
+        "Priority matrix",
+        "servicedesk:priority_matrix",
+        "servicedesk.change_priorityrule",
+        "Which priority each impact and urgency gives.",
+    ),
 ]
 
 
@@ -32,14 +57,15 @@ class DeskHomeView(AreaHomeView):
     permission_required = "core.use_desk"
     template_name = "servicedesk/desk_home.html"
     title = "Service desk"
+    # The queues are listed above the links, with their sizes (queue_counts).
     links = [
-        *QUEUE_LINKS,
         (
             "Log a phone call",
             "servicedesk:phone_log",
             "servicedesk.log_incident_for_others",
             "Log a call for a caller, and resolve it there and then if you can.",
         ),
+        *CATALOGUE_LINKS,
         ("Teams", "core:team_list", "core.view_team", "Assignment groups and who is in them."),
         (
             "People",
@@ -127,6 +153,13 @@ class IncidentDetailView(IncidentPageMixin, ObjectDetailView):
         context["may_reprioritise"] = incident.is_open and user.has_perm(
             "servicedesk.reprioritise_incident"
         )
+        context.update(major_incident_context(incident, user))
+        context["linked_assets"] = incident.assets.all()
+        if incident.is_open and user.has_perm("servicedesk.work_incident"):
+            context["link_assets_form"] = LinkAssetsForm(
+                user=user,
+                initial={"assets": " ".join(str(asset) for asset in context["linked_assets"])},
+            )
         return context
 
 
@@ -156,6 +189,7 @@ class PhoneLogView(ObjectEditView):
             resolve_now=data["resolve_now"],
             resolution_code=data["resolution_code"],
             resolution_notes=data["resolution_notes"],
+            assets=data["assets"],
         )
 
     def get_context_data(self, **kwargs):
@@ -193,6 +227,8 @@ class BulkIncidentView(LoginRequiredMixin, PermissionRequiredMixin, View):
             done, refused = actions.do_bulk_resolve_incidents(
                 ids, actor=request.user, code=data["code"], notes=data["notes"]
             )
+        elif data["operation"] == "problem":
+            return _link_to_problem(request, ids, data["problem"])
         else:  # pragma: no cover - the form's choices prevent it
             raise Http404
         if done:
@@ -200,3 +236,28 @@ class BulkIncidentView(LoginRequiredMixin, PermissionRequiredMixin, View):
         for pk, message in refused:
             messages.error(request, f"INC{pk:07d}: {message}")
         return _back(request)
+
+
+def _link_to_problem(request, incident_ids: list[int], reference: str):
+    """Link the selected calls to the problem named by `reference`, reporting each refusal."""
+    # Problem management builds on the desk, not the other way round: import it when used.
+    from knowledge.actions import do_link_incidents
+    from knowledge.models.problems import parse_problem_reference
+
+    problem_id = parse_problem_reference(reference or "")
+    if problem_id is None:
+        messages.error(request, "Give the problem's reference, such as PRB0001234.")
+        return _back(request)
+    try:
+        report = do_link_incidents(problem_id, incident_ids, request.user)
+    except ActionError as error:
+        messages.error(request, str(error))
+        return _back(request)
+    if report.linked:
+        count = len(report.linked)
+        messages.success(request, f"{count} call{'s' if count != 1 else ''} linked to the problem.")
+    if report.already_linked:
+        messages.info(request, f"{len(report.already_linked)} already linked.")
+    for reference_, why in report.refused:
+        messages.error(request, f"{reference_}: {why}")
+    return _back(request)

@@ -11,6 +11,7 @@ from servicedesk.filtersets import IncidentFilterSet
 from servicedesk.forms import CommentForm, LogIncidentForm, RatingForm, ReasonForm
 from servicedesk.models import Incident
 from servicedesk.tables import IncidentTable
+from servicedesk.views.major import public_major_incidents_for
 from servicedesk.views.shared import IncidentPageMixin
 
 PROFILE_LINKS = [
@@ -48,6 +49,7 @@ class PortalHomeView(AreaHomeView):
             else Team.objects.none()
         )
         context["recent_calls"] = queries.my_calls(self.request.user)[:5]
+        context["major_banner"] = public_major_incidents_for(self.request.user)
         return context
 
 
@@ -108,6 +110,8 @@ class PortalLogView(ObjectEditView):
         """Title it as the portal does."""
         context = super().get_context_data(**kwargs)
         context["title"] = "Log a call"
+        # Shown where people log calls, so nobody reports an outage the desk already knows.
+        context["major_banner"] = public_major_incidents_for(self.request.user)
         return context
 
 
