@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assets",
     "changes",
     "kpis",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

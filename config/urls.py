@@ -15,5 +15,6 @@ urlpatterns = [
     path("changes/", include("changes.urls")),
     path("assets/", include("assets.urls")),
     path("kpis/", include("kpis.urls")),
+    path("", include("knowledge.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,8 @@ AREAS = [
     NavItem("Assets", "assets:home", "core.use_assets", "pc-display"),
     NavItem("KPIs", "kpis:home", "core.use_kpis", "graph-up"),
     NavItem("Portal", "servicedesk:portal", "core.use_portal", "person-workspace"),
+    NavItem("Problems", "knowledge:problem_list", "knowledge.view_problem", "bug"),
+    NavItem("Knowledge", "knowledge:search", "knowledge.view_knowledgearticle", "book"),
 ]
 
 SETTINGS = [

@@ -1,0 +1,1 @@
+"""Pages of problem management and the knowledge base."""
