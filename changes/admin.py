@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from changes.models import AffectedItem, BlackoutPeriod, ChangeTemplate, MaintenanceWindow
+from changes.models import BlackoutPeriod, ChangeTemplate, MaintenanceWindow
 
 
 @admin.register(MaintenanceWindow)
@@ -27,12 +27,3 @@ class ChangeTemplateAdmin(admin.ModelAdmin):
 
     list_display = ("name", "category", "risk_level", "is_active")
     list_filter = ("is_active", "category")
-
-
-@admin.register(AffectedItem)
-class AffectedItemAdmin(admin.ModelAdmin):
-    """Services, assets and sites that changes name as affected."""
-
-    list_display = ("name", "kind", "organisation")
-    list_filter = ("organisation", "kind")
-    search_fields = ("name",)

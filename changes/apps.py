@@ -10,7 +10,7 @@ _READ = [
     "changes.view_maintenancewindow",
     "changes.view_blackoutperiod",
     "changes.view_changetemplate",
-    "changes.view_affecteditem",
+    "changes.view_cabboard",
 ]
 
 
@@ -35,6 +35,10 @@ class ChangesConfig(AppConfig):
             "changes.change_maintenancewindow",
             "changes.add_blackoutperiod",
             "changes.change_blackoutperiod",
+            "changes.add_changetemplate",
+            "changes.change_changetemplate",
+            "changes.add_cabboard",
+            "changes.change_cabboard",
         ],
         Role.CAB_MEMBER: [
             *_READ,

@@ -68,15 +68,6 @@ class RiskLevel(models.TextChoices):
         ]
 
 
-class AffectedKind(models.TextChoices):
-    """What kind of thing a change affects."""
-
-    SERVICE = "service", "Service"
-    ASSET = "asset", "Asset"
-    SITE = "site", "Site"
-    OTHER = "other", "Other"
-
-
 class CabMeetingStatus(models.TextChoices):
     """The states of a CAB meeting (graph in changes.workflows)."""
 

@@ -10,11 +10,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from assets.models import Asset
 from changes import actions
 from changes.actions.changes import apply_cab_decision
-from changes.choices import AffectedKind, ChangeType
-from changes.models import AffectedItem, BlackoutPeriod, CabBoard, ChangeTemplate, MaintenanceWindow
+from changes.choices import ChangeType
+from changes.models import BlackoutPeriod, CabBoard, ChangeTemplate, MaintenanceWindow
 from core.models import Team, User
+from servicedesk.models import Service
 
 BOARD_NAME = "Weekly CAB"
 ANSWERS = {
@@ -53,6 +55,7 @@ def seed(command, admin, organisations, options) -> None:
         quorum=2,
         ecab_members=[manager, member],
         ecab_quorum=2,
+        organisations=list(organisations.values()),
     )
     for organisation in (north, east):
         for day in range(5):
@@ -78,15 +81,21 @@ def seed(command, admin, organisations, options) -> None:
         ends_at=count_day + dt.timedelta(days=2),
         reason="Count systems and results publishing must not be disturbed.",
     )
-    items = {
-        name: AffectedItem.objects.create(organisation=org, kind=kind, name=name)
-        for org, kind, name in [
-            (north, AffectedKind.SERVICE, "Email"),
-            (north, AffectedKind.SERVICE, "Payroll"),
-            (north, AffectedKind.ASSET, "Core switch SW-CH-01"),
-            (east, AffectedKind.SERVICE, "Council tax system"),
-        ]
+    # Link to the catalogue and register seeded by servicedesk and assets, when they are there.
+    services = {service.name: service for service in Service.objects.filter(is_active=True)}
+    assets = {
+        (asset.organisation_id, asset.asset_tag): asset
+        for asset in Asset.objects.visible_to(manager).filter(asset_tag__gt="")
     }
+
+    def affected(organisation, names):
+        return {
+            "affected_services": [services[name] for name in names if name in services],
+            "affected_assets": [
+                assets[organisation.pk, name] for name in names if (organisation.pk, name) in assets
+            ],
+        }
+
     template = ChangeTemplate.objects.create(
         name="Add a network printer queue",
         category="Printing",
@@ -97,7 +106,7 @@ def seed(command, admin, organisations, options) -> None:
     )
     monday_evening = _next_weekday_at(0, 19)
 
-    def raise_change(title, org, item_names, **extra):
+    def raise_change(title, org, names, **extra):
         return actions.do_create_change(
             actor=manager,
             organisation=org,
@@ -105,7 +114,7 @@ def seed(command, admin, organisations, options) -> None:
             description=extra.pop("description", title),
             reason=extra.pop("reason", "Keeps the service supported."),
             implementer_team=extra.pop("team", infra),
-            affected_items=[items[name] for name in item_names],
+            **affected(org, names),
             implementation_plan="See the runbook.",
             backout_plan="Restore the snapshot taken before starting.",
             test_plan="Smoke test with the service owner.",
@@ -117,13 +126,13 @@ def seed(command, admin, organisations, options) -> None:
         raise_change(
             "Migrate shared mailboxes to the new archive",
             north,
-            ["Email"],
+            ["Email and calendars"],
             change_type=ChangeType.NORMAL,
         )
         awaiting = raise_change(
             "Upgrade core switch firmware",
             north,
-            ["Core switch SW-CH-01", "Email"],
+            [f"{north.slug.upper()}-0003", "Email and calendars", "Network and Wi-Fi"],
             change_type=ChangeType.NORMAL,
             team=networks,
             planned_start=monday_evening,
@@ -136,7 +145,7 @@ def seed(command, admin, organisations, options) -> None:
         approved = raise_change(
             "Apply payroll year-end patch",
             north,
-            ["Payroll"],
+            ["Revenues and Benefits system"],
             change_type=ChangeType.NORMAL,
             planned_start=monday_evening + dt.timedelta(days=1),
             planned_end=monday_evening + dt.timedelta(days=1, hours=2),
@@ -174,7 +183,7 @@ def seed(command, admin, organisations, options) -> None:
         emergency = raise_change(
             "Emergency fix for council tax payment page",
             east,
-            ["Council tax system"],
+            ["Revenues and Benefits system"],
             change_type=ChangeType.EMERGENCY,
             reason="Payments failing since this morning.",
         )

@@ -5,12 +5,17 @@ One source of rows feeds the page, the Excel workbook and the email, so they alw
 
 from __future__ import annotations
 
+import re
+from io import BytesIO
+
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from changes.models import CabMeeting
-from core.exports import rows_to_workbook, safe_cell
+from core.exports import XLSX_TYPE, rows_to_workbook, safe_cell
 
 ITEM_HEADER = [
     "#",
@@ -111,10 +116,13 @@ def minutes_workbook(meeting: CabMeeting) -> Workbook:
     return workbook
 
 
+def minutes_url(meeting: CabMeeting) -> str:
+    """The full address of the minutes page, for email."""
+    return f"{settings.SITE_URL}{meeting.get_absolute_url()}minutes/"
+
+
 def minutes_text(meeting: CabMeeting) -> str:
     """The minutes as plain text for email."""
-    from django.conf import settings
-
     attendees, apologies = attendance(meeting)
     lines = [
         f"Minutes of {meeting}",
@@ -136,6 +144,30 @@ def minutes_text(meeting: CabMeeting) -> str:
             lines.append(f"   Actions: {decision.actions}")
     if meeting.minutes_notes:
         lines += ["", meeting.minutes_notes]
-    url = f"{settings.SITE_URL}{meeting.get_absolute_url()}minutes/"
-    lines += ["", f"Published {timezone.localtime():%d %b %Y %H:%M}. {url}"]
+    lines += ["", f"Published {timezone.localtime():%d %b %Y %H:%M}. {minutes_url(meeting)}"]
     return "\n".join(lines)
+
+
+def minutes_html(meeting: CabMeeting) -> str:
+    """The minutes as an HTML email body: the same content as the page and the workbook."""
+    attendees, apologies = attendance(meeting)
+    return render_to_string(
+        "changes/email/minutes.html",
+        {
+            "meeting": meeting,
+            "attendees": attendees,
+            "apologies": apologies,
+            "entries": minutes_items(meeting),
+            "url": minutes_url(meeting),
+            "published": timezone.localtime(),
+        },
+    )
+
+
+def minutes_attachment(meeting: CabMeeting) -> tuple[str, bytes, str]:
+    """The minutes workbook as an email attachment: (file name, content, MIME type)."""
+    buffer = BytesIO()
+    minutes_workbook(meeting).save(buffer)
+    local = timezone.localtime(meeting.starts_at)
+    board = re.sub(r"[^A-Za-z0-9]+", "-", meeting.board.name).strip("-") or "CAB"
+    return f"{board}-minutes-{local:%Y-%m-%d}.xlsx", buffer.getvalue(), XLSX_TYPE

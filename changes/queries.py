@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from changes import scheduling
 from changes.choices import AgendaKind, ChangeStatus, ChangeType
@@ -47,6 +47,34 @@ def forward_schedule(user, start: dt.datetime, end: dt.datetime) -> QuerySet:
     )
 
 
+def changes_for_asset(asset, user) -> QuerySet:
+    """Changes `user` may see that affect `asset`, the latest window first (for asset pages)."""
+    return (
+        changes_for(user)
+        .filter(affected_assets=asset)
+        .order_by(F("planned_start").desc(nulls_last=True), "-pk")
+    )
+
+
+def changes_for_service(service, user) -> QuerySet:
+    """Changes `user` may see that affect `service`, the latest window first (service pages)."""
+    return (
+        changes_for(user)
+        .filter(affected_services=service)
+        .order_by(F("planned_start").desc(nulls_last=True), "-pk")
+    )
+
+
+def changes_that_caused_incidents(queryset: QuerySet | None = None) -> QuerySet:
+    """Changes whose post-implementation review links at least one incident they caused.
+
+    The change success KPI counts these; pass a queryset (a period, an organisation) to
+    narrow it.
+    """
+    queryset = Change.objects.all() if queryset is None else queryset
+    return queryset.filter(review__incidents_caused__isnull=False).distinct()
+
+
 def meetings_for(user) -> QuerySet:
     """CAB meetings `user` may see: all for change managers, else those they sit on."""
     queryset = CabMeeting.objects.select_related("board", "chair")
@@ -62,43 +90,69 @@ def can_attend(user, meeting: CabMeeting) -> bool:
     return user.has_perm("changes.manage_cab") or meeting.is_member(user)
 
 
-def _item_labels(change: Change) -> frozenset[str]:
-    return frozenset(str(item) for item in change.affected_items.all())
+def affected_of(change: Change) -> frozenset[scheduling.Affected]:
+    """The services and assets `change` affects, as comparable values for collision checks."""
+    return frozenset(
+        [
+            scheduling.Affected("service", service.pk, f"Service: {service.name}")
+            for service in change.affected_services.all()
+        ]
+        + [
+            scheduling.Affected("asset", asset.pk, f"Asset: {asset}")
+            for asset in change.affected_assets.all()
+        ]
+    )
+
+
+def applicable_windows(change: Change) -> QuerySet:
+    """The active maintenance windows that apply to `change`.
+
+    A window for the whole organisation applies to every change; one limited to a service
+    applies only when the change affects that service, one limited to a site only when the
+    change affects an asset at that site (and one limited to both needs both).
+    """
+    services = change.affected_services.values_list("pk", flat=True)
+    sites = change.affected_assets.filter(site__isnull=False).values_list("site_id", flat=True)
+    return (
+        MaintenanceWindow.objects.filter(organisation_id=change.organisation_id, is_active=True)
+        .filter(Q(service__isnull=True) | Q(service__in=list(services)))
+        .filter(Q(site__isnull=True) | Q(site__in=list(sites)))
+    )
 
 
 def schedule_inputs(change: Change) -> dict:
-    """The windows, blackouts and other changes that a window for `change` is checked against."""
-    items = list(change.affected_items.all())
-    site_names = [item.name for item in items if item.kind == "site"]
-    windows = MaintenanceWindow.objects.filter(
-        organisation_id=change.organisation_id, is_active=True
-    ).filter(
-        Q(site__isnull=True, affected_item__isnull=True)
-        | Q(affected_item__in=items)
-        | Q(site__name__in=site_names)
-    )
+    """The windows, blackouts and other changes that a window for `change` is checked against.
+
+    Other changes are found across organisations: a shared service changed by another
+    council in the same window is a real collision.
+    """
+    service_ids = list(change.affected_services.values_list("pk", flat=True))
+    asset_ids = list(change.affected_assets.values_list("pk", flat=True))
     blackouts = BlackoutPeriod.objects.filter(organisation_id=change.organisation_id)
     others = (
         Change.objects.filter(
-            affected_items__in=items,
+            Q(affected_services__in=service_ids) | Q(affected_assets__in=asset_ids),
             status__in=ACTIVE_WINDOW_STATES,
             planned_start__isnull=False,
             planned_end__isnull=False,
         )
         .exclude(pk=change.pk)
         .distinct()
-        .prefetch_related("affected_items")
+        .prefetch_related("affected_services", "affected_assets")
     )
     return {
-        "windows": [scheduling.WeeklyWindow(w.name, w.weekday, w.starts, w.ends) for w in windows],
+        "windows": [
+            scheduling.WeeklyWindow(w.name, w.weekday, w.starts, w.ends)
+            for w in applicable_windows(change)
+        ],
         "blackouts": [scheduling.Blackout(b.name, b.starts_at, b.ends_at) for b in blackouts],
         "others": [
             scheduling.OtherChange(
-                o.reference, o.title, o.planned_start, o.planned_end, _item_labels(o)
+                o.reference, o.title, o.planned_start, o.planned_end, affected_of(o)
             )
             for o in others
         ],
-        "items": _item_labels(change),
+        "items": affected_of(change),
         "emergency": change.change_type == ChangeType.EMERGENCY,
     }
 
@@ -138,7 +192,8 @@ def previous_meeting(meeting: CabMeeting) -> CabMeeting | None:
 
 def agenda_candidates(meeting: CabMeeting) -> list[tuple[Change, str]]:
     """What the next agenda should hold: changes awaiting CAB (and deferred ones), emergency
-    changes approved since the last meeting, and post-implementation reviews due.
+    changes approved since the last meeting, and post-implementation reviews due, all of the
+    organisations the meeting's board serves.
 
     Changes already on this agenda, or already decided or reviewed at another meeting for the
     same purpose, are left out.
@@ -146,7 +201,9 @@ def agenda_candidates(meeting: CabMeeting) -> list[tuple[Change, str]]:
     on_agenda = set(meeting.agenda_items.values_list("change_id", "kind"))
     previous = previous_meeting(meeting)
     found: list[tuple[Change, str]] = []
-    for change in Change.objects.filter(status__in=[S.AWAITING_CAB, S.DEFERRED]).order_by(
+    # Each CAB decides the changes of the organisations it serves.
+    served = Change.objects.filter(organisation__in=meeting.board.organisations.all())
+    for change in served.filter(status__in=[S.AWAITING_CAB, S.DEFERRED]).order_by(
         "submitted_at", "pk"
     ):
         found.append((change, AgendaKind.DECISION))
@@ -155,7 +212,7 @@ def agenda_candidates(meeting: CabMeeting) -> list[tuple[Change, str]]:
             kind=AgendaKind.EMERGENCY_REVIEW, decision__isnull=False
         ).values_list("change_id", flat=True)
     )
-    emergencies = Change.objects.filter(
+    emergencies = served.filter(
         change_type=ChangeType.EMERGENCY, approved_at__isnull=False
     ).exclude(status=S.CANCELLED)
     if previous is not None:
@@ -168,7 +225,7 @@ def agenda_candidates(meeting: CabMeeting) -> list[tuple[Change, str]]:
         )
     )
     reviews = (
-        Change.objects.filter(status__in=[S.IMPLEMENTED, S.BACKED_OUT, S.REVIEWED])
+        served.filter(status__in=[S.IMPLEMENTED, S.BACKED_OUT, S.REVIEWED])
         .exclude(change_type=ChangeType.STANDARD)
         .exclude(pk__in=pir_done)
         .order_by("actual_end", "pk")

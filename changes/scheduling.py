@@ -34,6 +34,22 @@ class Blackout:
 
 
 @dataclass(frozen=True)
+class Affected:
+    """A service or asset a change affects: compared by what it is, shown by its name.
+
+    Two assets may share a host name across organisations, so collisions must compare the
+    records themselves, never their labels.
+    """
+
+    kind: str
+    pk: int
+    label: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
 class OtherChange:
     """Another change's window and what it affects, for collision checks."""
 
@@ -41,7 +57,7 @@ class OtherChange:
     title: str
     starts_at: dt.datetime
     ends_at: dt.datetime
-    items: frozenset[str]
+    items: frozenset
 
 
 @dataclass
@@ -101,7 +117,7 @@ def check_schedule(
     windows: Sequence[WeeklyWindow],
     blackouts: Sequence[Blackout],
     others: Sequence[OtherChange],
-    items: Iterable[str],
+    items: Iterable,
     tz: str = "Europe/London",
 ) -> ScheduleReport:
     """Check a proposed window against every scheduling rule of the change calendar.
@@ -109,8 +125,8 @@ def check_schedule(
     - no start or end, or end not after start: refused;
     - inside a blackout: refused unless the change is an emergency (then a warning);
     - not wholly inside a maintenance window: a warning (allowed with a reason);
-    - another change on the same service, asset or site in an overlapping window: a warning
-      naming that change.
+    - another change on the same service or asset (`items`: Affected, or any hashable with a
+      readable str) in an overlapping window: a warning naming that change.
     """
     report = ScheduleReport()
     if start is None or end is None:
@@ -142,6 +158,7 @@ def check_schedule(
         if shared and overlaps(start, end, other.starts_at, other.ends_at):
             report.collisions.append(other)
             report.warnings.append(
-                f"Collides with {other.reference} “{other.title}” on {', '.join(sorted(shared))}."
+                f"Collides with {other.reference} “{other.title}” on "
+                f"{', '.join(sorted(map(str, shared)))}."
             )
     return report

@@ -92,8 +92,9 @@ def is_emergency(change) -> bool:
 
 
 def has_ecab_quorum(change) -> bool:
-    """The ECAB quorum has not yet approved this change."""
-    return change.ecab_approvals.count() >= change.ecab_quorum_required()
+    """The ECAB quorum of the CAB serving this organisation has not yet approved this change."""
+    required = change.ecab_quorum_required()
+    return required is not None and change.ecab_approvals.count() >= required
 
 
 def has_risk_assessment(change) -> bool:

@@ -14,8 +14,14 @@ from changes.actions.cab import (
     do_record_cab_decision,
     do_refresh_agenda,
     do_remove_agenda_item,
+    do_update_cab_board,
 )
-from changes.actions.calendar import do_renew_calendar_feed, do_revoke_calendar_feed
+from changes.actions.calendar import (
+    do_renew_calendar_feed,
+    do_revoke_calendar_feed,
+    do_save_blackout_period,
+    do_save_maintenance_window,
+)
 from changes.actions.changes import (
     do_assess_change,
     do_create_change,
@@ -25,6 +31,7 @@ from changes.actions.changes import (
     do_transition_change,
     do_update_change,
 )
+from changes.actions.templates import do_save_change_template
 
 __all__ = [
     "do_add_agenda_item",
@@ -46,7 +53,11 @@ __all__ = [
     "do_remove_agenda_item",
     "do_renew_calendar_feed",
     "do_revoke_calendar_feed",
+    "do_save_blackout_period",
+    "do_save_change_template",
+    "do_save_maintenance_window",
     "do_schedule_change",
     "do_transition_change",
+    "do_update_cab_board",
     "do_update_change",
 ]

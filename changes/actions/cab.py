@@ -22,9 +22,10 @@ from changes.models import AgendaItem, CabBoard, CabDecision, CabMeeting, CabVot
 from changes.queries import agenda_candidates, board_state
 from core.actions.base import require_permission, save_audited
 from core.audit import record_audit
-from core.exceptions import ActionError, ActionForbidden, InvalidInput
+from core.exceptions import ActionError, ActionForbidden, InvalidInput, StaleRecord
 from core.notify import send_email_on_commit
 from core.realtime import broadcast_on_commit
+from core.workflow import run_transition
 
 M = CabMeetingStatus
 DECISION_OUTCOMES = {
@@ -78,6 +79,84 @@ def next_meeting_start(board: CabBoard, after: dt.datetime) -> dt.datetime:
     return candidate
 
 
+BOARD_FIELDS = (
+    "name",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "chair",
+    "quorum",
+    "ecab_quorum",
+    "is_active",
+)
+BOARD_PEOPLE = ("members", "ecab_members", "organisations")
+
+
+def _check_board(board: CabBoard, fields: dict, people: dict) -> None:
+    """Refuse a board that could never decide: quorums it cannot reach, people without the
+    rights their seat needs, or an organisation another active CAB already serves."""
+    chair, members = fields["chair"], people["members"]
+    if not chair.has_perm("changes.chair_cab"):
+        raise InvalidInput(f"{chair} cannot chair a CAB (needs the change manager role).", "chair")
+    for member in members:
+        if member != chair and not member.has_perm("changes.vote_cab"):
+            raise InvalidInput(f"{member} cannot vote at a CAB.", field="members")
+    seats = len(members)
+    if fields["quorum"] < 1:
+        raise InvalidInput("The quorum must be at least 1.", field="quorum")
+    if fields["quorum"] > seats:
+        raise InvalidInput(
+            f"The quorum ({fields['quorum']}) is larger than the board: it has {seats} "
+            f"member{'s' if seats != 1 else ''}, the chair included.",
+            field="quorum",
+        )
+    ecab = people["ecab_members"]
+    for member in ecab:
+        if not member.has_perm("changes.approve_emergency_change"):
+            raise InvalidInput(
+                f"{member} cannot approve emergency changes (needs the CAB member or change "
+                "manager role).",
+                field="ecab_members",
+            )
+    if fields["ecab_quorum"] < 1:
+        raise InvalidInput("The ECAB quorum must be at least 1.", field="ecab_quorum")
+    if fields["ecab_quorum"] > len(ecab):
+        raise InvalidInput(
+            f"The ECAB quorum ({fields['ecab_quorum']}) is larger than the {len(ecab)} named "
+            "ECAB members.",
+            field="ecab_quorum",
+        )
+    if fields.get("is_active", True):
+        taken = (
+            CabBoard.objects.filter(is_active=True, organisations__in=people["organisations"])
+            .exclude(pk=board.pk)
+            .values_list("name", "organisations__name")
+            .first()
+        )
+        if taken:
+            raise InvalidInput(
+                f"{taken[1]} is already served by {taken[0]}: an organisation has one CAB.",
+                field="organisations",
+            )
+
+
+def _save_board(board: CabBoard, *, actor, fields: dict, people: dict, creating: bool):
+    """Validate and save a board's settings with an audit event (create and update share it)."""
+    if "weekday" in fields and fields["weekday"] not in range(7):
+        raise InvalidInput("Choose the day of the week the CAB meets.", field="weekday")
+    people = {**people, "members": {*people["members"], fields["chair"]}}
+    _check_board(board, fields, people)
+    save_audited(
+        board,
+        actor=actor,
+        verb="cab_board.created" if creating else "cab_board.updated",
+        changes=fields,
+        many_to_many={name: list(values) for name, values in people.items()},
+        creating=creating,
+    )
+    return board
+
+
 @transaction.atomic
 def do_create_cab_board(
     *,
@@ -87,32 +166,56 @@ def do_create_cab_board(
     members: Iterable = (),
     weekday: int = 1,
     start_time: dt.time = dt.time(10),
+    duration_minutes: int = 60,
     quorum: int = 2,
     ecab_members: Iterable = (),
     ecab_quorum: int = 2,
+    organisations: Iterable = (),
+    is_active: bool = True,
 ) -> CabBoard:
-    """Set up the standing weekly CAB with its chair, members, quorum and ECAB panel."""
+    """Set up a standing weekly CAB: chair, members, quorum, ECAB panel and whom it serves.
+
+    The chair always sits on the board. Refused: a quorum larger than the board (or an ECAB
+    quorum larger than the ECAB), seats given to people without the rights they need, an
+    organisation another active CAB already serves.
+    """
     require_permission(actor, "changes.manage_cab", "Only change managers can set up the CAB.")
-    members = {*members, chair}
-    if quorum < 1 or quorum > len(members):
-        raise InvalidInput("The quorum must be between 1 and the number of members.")
-    board = CabBoard()
-    save_audited(
-        board,
-        actor=actor,
-        verb="cab_board.created",
-        changes={
-            "name": name,
-            "chair": chair,
-            "weekday": weekday,
-            "start_time": start_time,
-            "quorum": quorum,
-            "ecab_quorum": ecab_quorum,
-        },
-        many_to_many={"members": members, "ecab_members": list(ecab_members)},
-        creating=True,
-    )
-    return board
+    fields = {
+        "name": name,
+        "chair": chair,
+        "weekday": weekday,
+        "start_time": start_time,
+        "duration_minutes": duration_minutes,
+        "quorum": quorum,
+        "ecab_quorum": ecab_quorum,
+        "is_active": is_active,
+    }
+    people = {
+        "members": list(members),
+        "ecab_members": list(ecab_members),
+        "organisations": list(organisations),
+    }
+    return _save_board(CabBoard(), actor=actor, fields=fields, people=people, creating=True)
+
+
+@transaction.atomic
+def do_update_cab_board(
+    board: CabBoard, *, actor, expected_version: int | None = None, **values
+) -> CabBoard:
+    """Change a CAB's settings; what is not given stays as it is. Checked as on creation.
+
+    Meetings already planned keep the chair, members and quorum they were planned with.
+    """
+    require_permission(actor, "changes.manage_cab", "Only change managers can change the CAB.")
+    unknown = set(values) - {*BOARD_FIELDS, *BOARD_PEOPLE}
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    board = CabBoard.objects.select_for_update().get(pk=board.pk)
+    if expected_version is not None and board.version != expected_version:
+        raise StaleRecord("This CAB was changed by someone else. Reload the page.")
+    fields = {name: values.get(name, getattr(board, name)) for name in BOARD_FIELDS}
+    people = {name: list(values.get(name, getattr(board, name).all())) for name in BOARD_PEOPLE}
+    return _save_board(board, actor=actor, fields=fields, people=people, creating=False)
 
 
 def _add_item(meeting: CabMeeting, change: Change, kind: str) -> AgendaItem:
@@ -227,11 +330,9 @@ def _members_emails(meeting: CabMeeting) -> list[str]:
 @transaction.atomic
 def do_publish_agenda(meeting: CabMeeting, *, actor, expected_version: int | None = None):
     """Publish the agenda and email it to every member."""
-    from changes.actions.base import take
-
     meeting = _lock_meeting(meeting.pk, actor)
     _check_version(meeting, expected_version)
-    take(
+    run_transition(
         meeting,
         "publish_agenda",
         actor=actor,
@@ -254,8 +355,6 @@ def do_publish_agenda(meeting: CabMeeting, *, actor, expected_version: int | Non
 
 
 def _check_version(meeting: CabMeeting, expected_version: int | None) -> None:
-    from core.exceptions import StaleRecord
-
     if expected_version is not None and meeting.version != expected_version:
         raise StaleRecord("This meeting was changed by someone else. Reload the page.")
 
@@ -263,11 +362,9 @@ def _check_version(meeting: CabMeeting, expected_version: int | None) -> None:
 @transaction.atomic
 def do_open_cab_session(meeting: CabMeeting, *, actor, expected_version: int | None = None):
     """Start the meeting; every member counts as attending until apologies are recorded."""
-    from changes.actions.base import take
-
     meeting = _lock_meeting(meeting.pk, actor)
     _check_version(meeting, expected_version)
-    take(
+    run_transition(
         meeting, "open_session", actor=actor, verb="cab_meeting.opened", extra_fields=("opened_at",)
     )
     meeting.attendees.set([meeting.chair, *meeting.members.all()])
@@ -417,21 +514,20 @@ def do_publish_minutes(
     meeting: CabMeeting, *, actor, notes: str = "", expected_version: int | None = None
 ):
     """Close the meeting, publish its minutes and email them to members."""
-    from changes.actions.base import take
-    from changes.minutes import minutes_text
+    from changes.tasks import send_minutes_email_task
 
     meeting = _lock_meeting(meeting.pk, actor)
     _check_version(meeting, expected_version)
     meeting.minutes_notes = notes or meeting.minutes_notes
-    take(
+    run_transition(
         meeting,
         "publish_minutes",
         actor=actor,
         verb="cab_meeting.minutes_published",
         extra_fields=("minutes_published_at", "minutes_notes"),
     )
-    send_email_on_commit(
-        _members_emails(meeting), f"[civicdesk] CAB minutes: {meeting}", minutes_text(meeting)
-    )
+    # Built and sent once the minutes are committed (changes.tasks), so a rolled-back
+    # publication never mails anyone.
+    transaction.on_commit(lambda: send_minutes_email_task(meeting.pk))
     _announce(meeting)
     return meeting

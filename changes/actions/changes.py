@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
 
 from changes import risk
-from changes.actions.base import take
 from changes.choices import ChangeStatus, ChangeType
 from changes.models import Change, EcabApproval, PostImplementationReview
 from changes.queries import check_change_schedule
@@ -17,6 +17,7 @@ from core.audit import record_audit
 from core.exceptions import ActionError, ActionForbidden, InvalidInput
 from core.notify import notify_user
 from core.visibility import can_see
+from core.workflow import run_transition
 
 S = ChangeStatus
 CHANGE_FIELDS = (
@@ -67,6 +68,44 @@ def _check_order(start, end) -> None:
         raise InvalidInput("The planned end must be after the planned start.", field="planned_end")
 
 
+def _checked_affected(
+    actor, organisation, services: Iterable, assets: Iterable, change: Change | None = None
+) -> dict[str, list]:
+    """The services and assets a change may name, or a refusal saying which one is wrong.
+
+    Services come from the catalogue, which every organisation shares (withdrawn ones only if
+    the change already named them); assets must be ones the person may see, and belong to
+    the change's organisation.
+    """
+    from assets.models import Asset
+
+    services, assets = list(services), list(assets)
+    kept = set() if change is None else set(change.affected_services.values_list("pk", flat=True))
+    for service in services:
+        if not service.is_active and service.pk not in kept:
+            raise InvalidInput(
+                f"The service “{service}” is withdrawn from the catalogue.",
+                field="affected_services",
+            )
+    visible = set(
+        Asset.objects.visible_to(actor)
+        .filter(pk__in=[asset.pk for asset in assets])
+        .values_list("pk", flat=True)
+    )
+    for asset in assets:
+        if asset.pk not in visible:
+            raise InvalidInput(
+                "One of the assets does not exist or is not yours to see.",
+                field="affected_assets",
+            )
+        if asset.organisation_id != organisation.pk:
+            raise InvalidInput(
+                f"The asset {asset} belongs to {asset.organisation}, not to {organisation}.",
+                field="affected_assets",
+            )
+    return {"affected_services": services, "affected_assets": assets}
+
+
 def _tell_requester(change: Change, title: str) -> None:
     """Notify the requester (and owner) of something that happened to their change."""
     for person in {change.requester, change.owner} - {None}:
@@ -74,7 +113,9 @@ def _tell_requester(change: Change, title: str) -> None:
 
 
 @transaction.atomic
-def do_create_change(*, actor, affected_items: Iterable = (), **fields) -> Change:
+def do_create_change(
+    *, actor, affected_services: Iterable = (), affected_assets: Iterable = (), **fields
+) -> Change:
     """Raise a request for change; a template makes it a standard change with its plans."""
     require_permission(actor, "changes.add_change", "You do not have the right to raise changes.")
     unknown = set(fields) - set(CHANGE_FIELDS)
@@ -96,13 +137,14 @@ def do_create_change(*, actor, affected_items: Iterable = (), **fields) -> Chang
         raise InvalidInput(
             "A standard change must come from a pre-approved template.", field="template"
         )
+    affected = _checked_affected(actor, organisation, affected_services, affected_assets)
     change = Change(requester=actor)
     save_audited(
         change,
         actor=actor,
         verb="change.created",
         changes={"requester": actor, **fields},
-        many_to_many={"affected_items": list(affected_items)},
+        many_to_many=affected,
         creating=True,
         exclude_from_validation=("status",),
     )
@@ -115,7 +157,8 @@ def do_update_change(
     *,
     actor,
     expected_version: int | None,
-    affected_items: Iterable | None = None,
+    affected_services: Iterable | None = None,
+    affected_assets: Iterable | None = None,
     **fields,
 ) -> Change:
     """Edit a change before it is approved (its requester, owner or a change manager)."""
@@ -141,7 +184,15 @@ def do_update_change(
         raise InvalidInput(
             "A standard change must come from a pre-approved template.", field="template"
         )
-    many = {} if affected_items is None else {"affected_items": list(affected_items)}
+    # Only what is given is checked and replaced; None leaves that set as it is.
+    affected = _checked_affected(
+        actor, change.organisation, affected_services or (), affected_assets or (), change
+    )
+    many = {}
+    if affected_services is not None:
+        many["affected_services"] = affected["affected_services"]
+    if affected_assets is not None:
+        many["affected_assets"] = affected["affected_assets"]
     save_audited(
         change,
         actor=actor,
@@ -168,7 +219,7 @@ def do_transition_change(
         raise ActionError(f"{name.replace('_', ' ').capitalize()} needs its own form.")
     change = lock_visible(Change, change.pk, actor, expected_version)
     kwargs = {"outcome": outcome} if name in {"complete", "fail"} else {}
-    take(
+    run_transition(
         change,
         name,
         actor=actor,
@@ -202,7 +253,7 @@ def do_assess_change(
     change.risk_likelihood = result["likelihood"]
     change.risk_impact = result["impact"]
     change.risk_level = result["level"]
-    take(
+    run_transition(
         change,
         "assess",
         actor=actor,
@@ -243,7 +294,7 @@ def do_schedule_change(
     change.planned_end = planned_end
     change.out_of_window_reason = reason if report.outside_windows else ""
     change.schedule_warnings = "\n".join(report.warnings)
-    take(
+    run_transition(
         change,
         "schedule",
         actor=actor,
@@ -257,9 +308,10 @@ def do_schedule_change(
 
 @transaction.atomic
 def do_record_ecab_approval(change: Change, *, actor, comment: str = "") -> Change:
-    """One ECAB member approves an emergency change; at quorum the change is approved."""
-    from changes.models import CabBoard
+    """One ECAB member approves an emergency change; at quorum the change is approved.
 
+    The ECAB and its quorum are those of the CAB serving the change's organisation.
+    """
     change = lock_visible(Change, change.pk, actor)
     if change.change_type != ChangeType.EMERGENCY:
         raise ActionError("Only emergency changes go to the ECAB.")
@@ -267,21 +319,30 @@ def do_record_ecab_approval(change: Change, *, actor, comment: str = "") -> Chan
         raise ActionError(
             f"This change is {change.get_status_display()}: the ECAB cannot approve it now."
         )
+    board = change.ecab_board()
+    if board is None:
+        raise ActionError(
+            f"No active CAB serves {change.organisation}, so it has no ECAB to approve "
+            "emergency changes: a change manager must add it to a CAB first."
+        )
     if not actor.has_perm("changes.approve_emergency_change") or not (
-        CabBoard.objects.filter(is_active=True, ecab_members=actor).exists()
+        board.ecab_members.filter(pk=actor.pk).exists()
     ):
-        raise ActionForbidden("Only named ECAB members can approve emergency changes.")
+        raise ActionForbidden(
+            f"Only the named ECAB members of {board} can approve emergency changes of "
+            f"{change.organisation}."
+        )
     if change.ecab_approvals.filter(approver=actor).exists():
         raise ActionError("You have already approved this emergency change.")
-    approval = EcabApproval.objects.create(change=change, approver=actor, comment=comment)
+    EcabApproval.objects.create(change=change, approver=actor, comment=comment)
     record_audit(
         actor=actor,
         verb="change.ecab_approval",
         obj=change,
         after={"ecab_approver": str(actor), "comment": comment},
     )
-    if change.ecab_approvals.count() >= change.ecab_quorum_required():
-        take(
+    if change.ecab_approvals.count() >= board.ecab_quorum:
+        run_transition(
             change,
             "approve_by_ecab",
             actor=actor,
@@ -289,8 +350,38 @@ def do_record_ecab_approval(change: Change, *, actor, comment: str = "") -> Chan
             extra_fields=("approved_at",),
         )
         _tell_requester(change, "approved by the ECAB")
-    del approval
     return change
+
+
+def incidents_by_reference(actor, references: str | Iterable[str]) -> list:
+    """The incidents named by `references` (INC0001234 or the number), among those `actor` may
+    see; refuses, naming it, the first reference that is malformed, unknown or not theirs.
+
+    Unknown and invisible incidents get the same message, so the refusal reveals nothing.
+    """
+    from servicedesk.models import Incident
+    from servicedesk.models.incidents import parse_reference
+
+    if isinstance(references, str):
+        references = re.split(r"[\s,;]+", references)
+    found: dict[int, Incident] = {}
+    for reference in (text.strip() for text in references):
+        if not reference:
+            continue
+        pk = parse_reference(reference)
+        if pk is None:
+            raise InvalidInput(
+                f"“{reference}” is not an incident reference (like INC0001234).",
+                field="incidents_caused",
+            )
+        incident = Incident.objects.visible_to(actor).filter(pk=pk).first()
+        if incident is None:
+            raise InvalidInput(
+                f"There is no incident {reference.upper()} that you may see.",
+                field="incidents_caused",
+            )
+        found[incident.pk] = incident
+    return list(found.values())
 
 
 @transaction.atomic
@@ -300,10 +391,14 @@ def do_record_review(
     actor,
     expected_version: int | None,
     outcome: str,
-    incidents_caused: str = "",
+    incidents_caused: str | Iterable[str] = (),
     lessons: str = "",
 ) -> Change:
-    """Record the post-implementation review and mark the change reviewed."""
+    """Record the post-implementation review and mark the change reviewed.
+
+    `incidents_caused` names the incidents the change caused by reference; each must be one
+    the reviewer may see.
+    """
     change = lock_visible(Change, change.pk, actor, expected_version)
     require_permission(
         actor, "changes.manage_change", "Only a change manager can record the review."
@@ -312,16 +407,18 @@ def do_record_review(
         raise ActionError(
             f"This change is {change.get_status_display()}: it cannot be reviewed now."
         )
+    incidents = incidents_by_reference(actor, incidents_caused)
     review = PostImplementationReview(change=change, reviewed_by=actor)
     save_audited(
         review,
         actor=actor,
         verb="change.review_recorded",
-        changes={"outcome": outcome, "incidents_caused": incidents_caused, "lessons": lessons},
+        changes={"outcome": outcome, "lessons": lessons},
+        many_to_many={"incidents_caused": incidents},
         creating=True,
     )
     change.review = review
-    take(change, "review_done", actor=actor, verb="change.reviewed")
+    run_transition(change, "review_done", actor=actor, verb="change.reviewed")
     return change
 
 
@@ -342,6 +439,6 @@ def apply_cab_decision(change_pk: int, *, actor, outcome: str, conditions: str =
         D.DEFER: ("defer", "change.cab_deferred", ()),
     }[outcome]
     kwargs = {"conditions": conditions} if edge == "approve" else {}
-    take(change, edge, actor=actor, verb=verb, extra_fields=fields, **kwargs)
+    run_transition(change, edge, actor=actor, verb=verb, extra_fields=fields, **kwargs)
     _tell_requester(change, f"CAB decision: {D(outcome).label.lower()}")
     return change

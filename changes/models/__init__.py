@@ -3,7 +3,6 @@
 from changes.models.cab import AgendaItem, CabBoard, CabDecision, CabMeeting, CabVote
 from changes.models.calendar import BlackoutPeriod, CalendarFeedToken, MaintenanceWindow
 from changes.models.change import (
-    AffectedItem,
     Change,
     ChangeTemplate,
     EcabApproval,
@@ -11,7 +10,6 @@ from changes.models.change import (
 )
 
 __all__ = [
-    "AffectedItem",
     "AgendaItem",
     "BlackoutPeriod",
     "CabBoard",

@@ -39,7 +39,15 @@ class CabBoard(VersionedModel, TimestampedModel):
         blank=True,
         help_text="The named emergency CAB who approve emergency changes out of meeting.",
     )
-    ecab_quorum = models.PositiveSmallIntegerField(default=2)
+    ecab_quorum = models.PositiveSmallIntegerField(
+        default=2, help_text="ECAB approvals an emergency change needs."
+    )
+    organisations = models.ManyToManyField(
+        "core.Organisation",
+        related_name="cab_boards",
+        blank=True,
+        help_text="Whose changes this CAB decides; an organisation has one active CAB.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -48,6 +56,15 @@ class CabBoard(VersionedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The board's settings page."""
+        return reverse("changes:board_edit", args=[self.pk])
+
+    @classmethod
+    def serving(cls, organisation_id: int) -> CabBoard | None:
+        """The active board that decides the changes of an organisation, if it has one."""
+        return cls.objects.filter(is_active=True, organisations=organisation_id).first()
 
 
 class CabMeeting(CabMeetingWorkflow, VersionedModel, TimestampedModel):

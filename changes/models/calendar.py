@@ -5,15 +5,17 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.urls import reverse
 
 from core.models import Weekday
-from core.models.base import ScopedManager, TimestampedModel
+from core.models.base import ScopedManager, TimestampedModel, VersionedModel
 
 
-class MaintenanceWindow(TimestampedModel):
+class MaintenanceWindow(VersionedModel, TimestampedModel):
     """A weekly published slot out of core hours when changes may be made.
 
-    Applies to the whole organisation, or only to changes at one site or on one affected item.
+    Applies to every change of the organisation, or only to changes on one service and/or on
+    assets at one site (changes.queries.applicable_windows).
     """
 
     organisation = models.ForeignKey(
@@ -24,8 +26,12 @@ class MaintenanceWindow(TimestampedModel):
     starts = models.TimeField()
     ends = models.TimeField(help_text="00:00 means midnight at the end of the day.")
     site = models.ForeignKey("core.Site", on_delete=models.CASCADE, null=True, blank=True)
-    affected_item = models.ForeignKey(
-        "changes.AffectedItem", on_delete=models.CASCADE, null=True, blank=True
+    service = models.ForeignKey(
+        "servicedesk.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="maintenance_windows",
     )
     is_active = models.BooleanField(default=True)
 
@@ -40,8 +46,12 @@ class MaintenanceWindow(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({Weekday(self.weekday).label} {self.starts:%H:%M}–{self.ends:%H:%M})"
 
+    def get_absolute_url(self) -> str:
+        """The window's edit page (windows have no other page)."""
+        return reverse("changes:window_edit", args=[self.pk])
 
-class BlackoutPeriod(TimestampedModel):
+
+class BlackoutPeriod(VersionedModel, TimestampedModel):
     """A period (an election count, year end) when only emergency changes may be made."""
 
     organisation = models.ForeignKey(
@@ -63,11 +73,16 @@ class BlackoutPeriod(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="blackout_ends_after_start",
+                violation_error_message="The blackout must end after it starts.",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The blackout's edit page."""
+        return reverse("changes:blackout_edit", args=[self.pk])
 
 
 def new_feed_token() -> str:

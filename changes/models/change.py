@@ -5,43 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from changes.choices import AffectedKind, ChangeStatus, ChangeType, ReviewOutcome, RiskLevel
+from changes.choices import ChangeStatus, ChangeType, ReviewOutcome, RiskLevel
 from changes.workflows import ChangeWorkflow
 from core.models.base import ScopedManager, TimestampedModel, VersionedModel
 
 REFERENCE_PREFIX = "CHG"
-DEFAULT_ECAB_QUORUM = 2
 
 
-class AffectedItem(TimestampedModel):
-    """A service, asset or site a change affects, named here until the catalogue and register link.
-
-    Collisions are found on these: two changes naming the same item in overlapping windows.
-    """
-
-    organisation = models.ForeignKey(
-        "core.Organisation", on_delete=models.PROTECT, related_name="change_affected_items"
-    )
-    kind = models.CharField(max_length=10, choices=AffectedKind.choices)
-    name = models.CharField(max_length=150)
-
-    objects = ScopedManager()
-
-    visibility_organisation_field = "organisation"
-
-    class Meta:
-        ordering = ["organisation__name", "kind", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "kind", "name"], name="affected_item_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.name}"
-
-
-class ChangeTemplate(TimestampedModel):
+class ChangeTemplate(VersionedModel, TimestampedModel):
     """A pre-approved standard change: raising one from it skips the CAB."""
 
     name = models.CharField(max_length=150, unique=True)
@@ -58,6 +29,10 @@ class ChangeTemplate(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The template's edit page."""
+        return reverse("changes:template_edit", args=[self.pk])
 
 
 class Change(ChangeWorkflow, VersionedModel, TimestampedModel):
@@ -88,7 +63,12 @@ class Change(ChangeWorkflow, VersionedModel, TimestampedModel):
     implementer_team = models.ForeignKey(
         "core.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
     )
-    affected_items = models.ManyToManyField(AffectedItem, blank=True, related_name="changes")
+    # Collisions are found on these: two changes on the same service or asset in overlapping
+    # windows (changes.queries.schedule_inputs).
+    affected_services = models.ManyToManyField(
+        "servicedesk.Service", blank=True, related_name="changes"
+    )
+    affected_assets = models.ManyToManyField("assets.Asset", blank=True, related_name="changes")
     template = models.ForeignKey(
         ChangeTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
     )
@@ -150,12 +130,16 @@ class Change(ChangeWorkflow, VersionedModel, TimestampedModel):
         """Badge colour of the risk level."""
         return RiskLevel(self.risk_level).colour if self.risk_level else "light"
 
-    def ecab_quorum_required(self) -> int:
-        """How many ECAB approvals an emergency change needs (the active board's quorum)."""
+    def ecab_board(self):
+        """The active CAB serving this change's organisation, whose ECAB decides emergencies."""
         from changes.models.cab import CabBoard
 
-        board = CabBoard.objects.filter(is_active=True).order_by("pk").first()
-        return board.ecab_quorum if board else DEFAULT_ECAB_QUORUM
+        return CabBoard.serving(self.organisation_id)
+
+    def ecab_quorum_required(self) -> int | None:
+        """How many ECAB approvals this emergency change needs; None when no board serves it."""
+        board = self.ecab_board()
+        return board.ecab_quorum if board is not None else None
 
 
 class EcabApproval(models.Model):
@@ -181,8 +165,11 @@ class PostImplementationReview(TimestampedModel):
 
     change = models.OneToOneField(Change, on_delete=models.CASCADE, related_name="review")
     outcome = models.CharField(max_length=12, choices=ReviewOutcome.choices)
-    # Incident references as text until incidents exist to link to.
-    incidents_caused = models.TextField(blank=True, help_text="Incident references, one a line.")
+    # Links, not text: the change success KPI counts changes whose review names an incident
+    # (changes.queries.changes_that_caused_incidents).
+    incidents_caused = models.ManyToManyField(
+        "servicedesk.Incident", blank=True, related_name="caused_by_change_reviews"
+    )
     lessons = models.TextField(blank=True)
     reviewed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
 

@@ -49,6 +49,30 @@ class ChangesHomeView(AreaHomeView):
         ),
         ("CAB meetings", "changes:meeting_list", "changes.view_cabmeeting", "Agendas, minutes."),
         (
+            "CABs",
+            "changes:board_list",
+            "changes.view_cabboard",
+            "Weekly slot, chair, members, quorums, ECAB and the organisations each serves.",
+        ),
+        (
+            "Maintenance windows",
+            "changes:window_list",
+            "changes.view_maintenancewindow",
+            "Published weekly slots for changes, per organisation, service or site.",
+        ),
+        (
+            "Blackout periods",
+            "changes:blackout_list",
+            "changes.view_blackoutperiod",
+            "When only emergency changes may be made.",
+        ),
+        (
+            "Standard change templates",
+            "changes:template_list",
+            "changes.view_changetemplate",
+            "Pre-approved changes that skip the CAB.",
+        ),
+        (
             "Business calendars",
             "core:calendar_list",
             "core.view_businesscalendar",
@@ -125,11 +149,21 @@ class ChangeDetailView(ObjectDetailView):
             and user.has_perm("changes.approve_emergency_change")
         )
         context["collisions"] = queries.collisions_for(change)
+        context["affected_services"] = change.affected_services.all()
+        # Only assets the viewer may see are linked; the others are counted, not named.
+        all_assets = change.affected_assets.all()
+        context["affected_assets"] = all_assets.visible_to(user)
+        context["hidden_assets"] = all_assets.count() - context["affected_assets"].count()
         context["agenda_items"] = change.agenda_items.select_related(
             "meeting", "decision"
         ).prefetch_related("votes__member")
         context["ecab_approvals"] = change.ecab_approvals.select_related("approver")
-        context["review"] = getattr(change, "review", None) if hasattr(change, "review") else None
+        review = getattr(change, "review", None) if hasattr(change, "review") else None
+        context["review"] = review
+        if review is not None:
+            caused = review.incidents_caused.all()
+            context["incidents_caused"] = caused.visible_to(user)
+            context["hidden_incidents"] = caused.count() - context["incidents_caused"].count()
         return context
 
 
@@ -144,16 +178,17 @@ class ChangeEditView(ObjectEditView):
 
     def perform(self, form):
         """Call the change action."""
-        items = form.cleaned_data.get("affected_items", [])
+        affected = {
+            "affected_services": form.cleaned_data.get("affected_services", []),
+            "affected_assets": form.cleaned_data.get("affected_assets", []),
+        }
         if self.object is None:
-            return actions.do_create_change(
-                actor=self.request.user, affected_items=items, **form.changes()
-            )
+            return actions.do_create_change(actor=self.request.user, **affected, **form.changes())
         return actions.do_update_change(
             self.object,
             actor=self.request.user,
             expected_version=form.expected_version,
-            affected_items=items,
+            **affected,
             **form.changes(),
         )
 

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from assets.models import Asset
 from changes import actions
-from changes.choices import AffectedKind, ChangeType
-from changes.models import AffectedItem, Change, MaintenanceWindow
-from core.models import Team, TeamKind
+from changes.choices import ChangeType
+from changes.models import Change, MaintenanceWindow
+from core.models import Site, Team, TeamKind
 from core.roles import Role
+from servicedesk.models import Service
 
 LONDON = ZoneInfo("Europe/London")
 ANSWERS_LOW = {
@@ -62,12 +64,13 @@ def cab(world, make_person):
         quorum=2,
         ecab_members=[c.manager, c.member],
         ecab_quorum=2,
+        organisations=[world.north, world.east],
     )
-    c.email = AffectedItem.objects.create(
-        organisation=world.north, kind=AffectedKind.SERVICE, name="Email"
-    )
-    c.payroll = AffectedItem.objects.create(
-        organisation=world.north, kind=AffectedKind.SERVICE, name="Payroll"
+    c.email = Service.objects.create(name="Email", owner_team=c.infra)
+    c.payroll = Service.objects.create(name="Payroll", owner_team=c.infra)
+    c.county_hall = Site.objects.get(organisation=world.north, name="County Hall")
+    c.switch = Asset.objects.create(
+        organisation=world.north, asset_tag="SW-CH-01", model_name="Catalyst", site=c.county_hall
     )
     for day in range(5):
         MaintenanceWindow.objects.create(
@@ -89,9 +92,9 @@ def cab(world, make_person):
 
 @pytest.fixture
 def make_change(cab):
-    """Raise a normal change on Email in the north council (by the change manager)."""
+    """Raise a normal change on the Email service in the north council (by the change manager)."""
 
-    def make(actor=None, items=None, **fields) -> Change:
+    def make(actor=None, services=None, assets=(), **fields) -> Change:
         values = {
             "organisation": cab.world.north,
             "title": "Upgrade mail gateway",
@@ -105,7 +108,8 @@ def make_change(cab):
         values.update(fields)
         return actions.do_create_change(
             actor=actor or cab.manager,
-            affected_items=[cab.email] if items is None else items,
+            affected_services=[cab.email] if services is None else services,
+            affected_assets=assets,
             **values,
         )
 

@@ -310,3 +310,100 @@ def test_should_plan_each_boards_next_meeting_once_from_the_daily_task(cab, make
     assert len(planned) == 1 and planned[0].agenda_items.count() == 1
     assert plan_upcoming_cab_meetings() == []
     assert history_of(planned[0]).get(verb="cab_meeting.planned").actor == cab.manager
+
+
+def test_should_email_the_minutes_as_html_with_the_workbook_attached(
+    cab, session, django_capture_on_commit_callbacks
+):
+    from html.parser import HTMLParser
+
+    from core.exports import XLSX_TYPE
+
+    actions.do_cast_cab_vote(cab.item, actor=cab.member, choice="approve", comment="Tested well")
+    actions.do_cast_cab_vote(cab.item, actor=cab.member2, choice="reject", comment="Too close")
+    actions.do_record_cab_decision(
+        cab.item,
+        actor=cab.manager,
+        outcome="approve_with_conditions",
+        conditions="Only after the backup <verified>",
+        actions="Tell the service desk",
+    )
+    actions.do_record_attendance(
+        session, actor=cab.manager, attendees=[cab.manager, cab.member], apologies=[cab.member2]
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_publish_minutes(session, actor=cab.manager, notes="Short meeting")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == sorted(p.email for p in (cab.manager, cab.member, cab.member2))
+    assert "Apologies: Dev" in message.body  # the plain-text part is still there
+
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+
+    class Text(HTMLParser):
+        """The text of each element with an id, and all text, of the HTML part."""
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.by_id, self.all = [], {}, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br",):
+                self.stack.append(dict(attrs).get("id"))
+
+        def handle_endtag(self, tag):
+            if tag not in ("br",):
+                self.stack.pop()
+
+        def handle_data(self, data):
+            self.all.append(data)
+            for ident in filter(None, self.stack):
+                self.by_id[ident] = self.by_id.get(ident, "") + data
+
+    text = Text()
+    text.feed(html)
+    assert set(text.by_id["attendees"].split(", ")) == {str(cab.manager), str(cab.member)}
+    assert text.by_id["apologies"] == str(cab.member2)
+    items = " ".join(text.by_id["items"].split())
+    assert cab.change.reference in items and cab.change.title in items
+    assert f"{cab.member}: Approve — Tested well" in items
+    assert f"{cab.member2}: Reject — Too close" in items
+    assert "Approve with conditions" in items
+    assert "Only after the backup <verified>" in items  # escaped in the HTML, not markup
+    assert "<verified>" not in html
+    assert "Tell the service desk" in items
+    assert "Short meeting" in "".join(text.all)
+
+    [(filename, content, attachment_type)] = message.attachments
+    assert filename.endswith(".xlsx") and filename.startswith("Weekly-CAB-minutes-")
+    assert attachment_type == XLSX_TYPE
+    book = load_workbook(io.BytesIO(content))
+    rows = list(book["Items"].values)
+    assert rows[1][1] == cab.change.reference
+    assert rows[1][6] == "Approve with conditions"
+    assert rows[1][7] == "Only after the backup <verified>"
+    assert rows[1][8] == "Tell the service desk"
+    assert ("Apologies", str(cab.member2)) in list(book["Attendance"].values)
+
+
+def test_should_send_no_minutes_when_publishing_is_rolled_back(
+    cab, session, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    for member in (cab.member, cab.member2):
+        actions.do_cast_cab_vote(cab.item, actor=member, choice="abstain")
+    actions.do_record_cab_decision(cab.item, actor=cab.manager, outcome="defer")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            actions.do_publish_minutes(session, actor=cab.manager)
+            raise RuntimeError("something after publishing failed")
+    assert mail.outbox == []
+    assert reload_meeting(session).status == "in_session"
+
+
+def reload_meeting(meeting):
+    return CabMeeting.objects.get(pk=meeting.pk)

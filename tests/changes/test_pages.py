@@ -51,14 +51,17 @@ def test_should_raise_a_change_from_the_form(signed_in, cab, world):
             "reason": "End of support",
             "change_type": "normal",
             "implementer_team": cab.infra.pk,
-            "affected_items": [cab.email.pk],
+            "affected_services": [cab.email.pk],
+            "affected_assets": [cab.switch.pk],
             "planned_start": "2026-12-07T19:00",
             "planned_end": "2026-12-07T21:00",
         },
     )
     change = Change.objects.get(title="Replace core switch")
     assert response.status_code == 302 and response["Location"] == change.get_absolute_url()
-    assert change.requester == cab.manager and list(change.affected_items.all()) == [cab.email]
+    assert change.requester == cab.manager
+    assert list(change.affected_services.all()) == [cab.email]
+    assert list(change.affected_assets.all()) == [cab.switch]
 
 
 def test_should_show_a_backwards_window_on_the_form_and_save_nothing(signed_in, cab, world):
@@ -155,11 +158,10 @@ def test_should_serve_a_personal_feed_of_only_what_the_person_may_see(
     from core.roles import Role
 
     north_change = advance(make_change(title="North mail"), "scheduled")
-    east_item = cab.email.__class__.objects.create(
-        organisation=world.east, kind="service", name="Council tax"
-    )
+    council_tax = cab.email.__class__.objects.create(name="Council tax", owner_team=cab.infra)
     east_change = advance(
-        make_change(title="East tax", organisation=world.east, items=[east_item]), "approved"
+        make_change(title="East tax", organisation=world.east, services=[council_tax]),
+        "approved",
     )
     east_change, _ = actions.do_schedule_change(
         east_change,

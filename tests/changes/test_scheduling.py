@@ -211,7 +211,7 @@ def test_should_warn_of_a_collision_on_the_same_service(cab, make_change, advanc
     assert second.status == "scheduled"
     assert [c.reference for c in report.collisions] == [first.reference]
     assert first.reference in reload(second).schedule_warnings
-    payroll = advance(make_change(items=[cab.payroll]), "approved")
+    payroll = advance(make_change(services=[cab.payroll]), "approved")
     _, report = actions.do_schedule_change(
         payroll,
         actor=cab.manager,

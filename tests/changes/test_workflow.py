@@ -88,7 +88,6 @@ def test_should_need_a_review_before_closing_a_normal_change(cab, make_change, a
         actor=cab.manager,
         expected_version=None,
         outcome="successful",
-        incidents_caused="INC0000042",
         lessons="Patch earlier in the evening.",
     )
     assert change.status == "reviewed"
@@ -328,3 +327,45 @@ def test_should_refuse_turning_a_change_standard_without_a_template(cab, make_ch
             change, actor=cab.manager, expected_version=None, change_type=ChangeType.STANDARD
         )
     assert reload(change).change_type == "normal"
+
+
+def test_should_take_the_ecab_quorum_from_the_cab_serving_the_organisation(
+    cab, make_change, advance, world
+):
+    actions.do_update_cab_board(cab.board, actor=cab.manager, organisations=[world.north])
+    actions.do_create_cab_board(
+        actor=cab.manager,
+        name="Eastvale CAB",
+        chair=cab.manager,
+        members=[cab.member2],
+        quorum=1,
+        ecab_members=[cab.member2],
+        ecab_quorum=1,
+        organisations=[world.east],
+    )
+    east = advance(
+        make_change(change_type=ChangeType.EMERGENCY, organisation=world.east), "submitted"
+    )
+    assert east.ecab_quorum_required() == 1
+    with pytest.raises(ActionForbidden, match="named ECAB members of Eastvale CAB"):
+        actions.do_record_ecab_approval(east, actor=cab.member)  # north's ECAB only
+    east = actions.do_record_ecab_approval(east, actor=cab.member2)
+    assert east.status == "approved"
+    north = advance(make_change(change_type=ChangeType.EMERGENCY), "submitted")
+    assert north.ecab_quorum_required() == 2
+    north = actions.do_record_ecab_approval(north, actor=cab.member)
+    assert north.status == "submitted"
+
+
+def test_should_refuse_ecab_approval_when_no_cab_serves_the_organisation(
+    cab, make_change, advance, world
+):
+    actions.do_update_cab_board(cab.board, actor=cab.manager, organisations=[world.north])
+    change = advance(
+        make_change(change_type=ChangeType.EMERGENCY, organisation=world.east), "submitted"
+    )
+    assert change.ecab_quorum_required() is None
+    with pytest.raises(ActionError, match="No active CAB serves Eastvale District Council"):
+        actions.do_record_ecab_approval(change, actor=cab.member)
+    assert not change.ecab_approvals.exists()
+    assert reload(change).status == "submitted"
