@@ -1,0 +1,109 @@
+"""Benchmark the monthly KPI pack on a large call history (1,000,000 calls seeded by
+`seed_demo --calls`).
+
+Times, for the last complete month of the data, as the demo manager sees it (both
+organisations) and cut to one organisation:
+
+- "headline": every KPI's value for the month (kpis.metrics.compute_all);
+- "pack": the monthly pack as the pages, Excel and emails build it: every KPI with target,
+  RAG, the 6-month trend and the breakdowns by each dimension (kpis.reports.build_report);
+- "xlsx": the same pack written as the Excel workbook.
+
+Reports the median and worst of --repeat runs after one warm-up, and the SQL query count.
+
+    CIVICDESK_VAR_DIR=var/bench-kpis .venv/bin/python bench/bench_kpis.py [--repeat 5]
+
+Only reads: it never writes to the database it is pointed at. Point it at a copy of the
+seeded benchmark database (see the module docstring of bench/bench_desk.py to seed one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CIVICDESK_VAR_DIR", str(ROOT / "var" / "bench-kpis"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core.models import Organisation, User  # noqa: E402
+from core.roles import Role  # noqa: E402
+from kpis.excel import report_workbook  # noqa: E402
+from kpis.metrics import Cut, Period, PeriodKind, Source, compute_all  # noqa: E402
+from kpis.reports import build_report  # noqa: E402
+from servicedesk.models import Incident  # noqa: E402
+
+
+def manager() -> User:
+    """The demo's manager (sees both organisations), else any administrator."""
+    person = User.objects.filter(groups__name=Role.MANAGER, is_active=True).order_by("pk").first()
+    return person or User.objects.filter(is_superuser=True).order_by("pk").first()
+
+
+def timed(label: str, run, repeat: int) -> tuple[float, float, int]:
+    """Run once to warm up, then `repeat` times; print and return (median s, max s, queries)."""
+    run()
+    times = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        queries = len(captured)
+    median, worst = statistics.median(times), max(times)
+    print(f"{label:<44} median {median:7.3f} s   max {worst:7.3f} s   {queries:4d} queries")
+    return median, worst, queries
+
+
+def main() -> None:
+    """Time the headline KPIs, the pack and the workbook for both organisations and one."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    calls = Incident.objects.count()
+    latest = Incident.objects.order_by("-opened_at").values_list("opened_at", flat=True).first()
+    if latest is None:
+        sys.exit("No calls: seed the database first (seed_demo --calls 1000000).")
+    month = Period.containing(PeriodKind.MONTH, timezone.localdate(latest)).previous()
+    user = manager()
+    organisation = Organisation.objects.order_by("pk").first()
+    print(f"{calls:,} calls; month {month.label}; as {user.username}; {connection.vendor}")
+    for scope, cut in (
+        ("both organisations", Cut()),
+        (organisation.name, Cut(organisation=organisation.pk)),
+    ):
+        print(f"-- {scope}")
+        timed(
+            "headline: all KPIs for the month",
+            lambda cut=cut: compute_all(Source(user, cut), month),
+            args.repeat,
+        )
+        timed(
+            "pack: + targets, 6-month trend, breakdowns",
+            lambda cut=cut: build_report(user, month, cut, breakdowns=True),
+            args.repeat,
+        )
+
+        def workbook(cut=cut):
+            report_workbook(build_report(user, month, cut, breakdowns=True)).save(BytesIO())
+
+        timed("xlsx: the pack as an Excel workbook", workbook, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""What a KPI is computed over: the calls (and changes, surveys, manual measures) a person may
+see, narrowed by a cut (organisation, team, service, category, priority, channel).
+
+"Calls" are incidents plus service requests. Service requests do not exist yet, so
+`call_querysets` returns the incidents alone; when requests land they are added there, and
+every call KPI picks them up, because KPIs only use the stored measure fields both kinds
+share (`opened_at`, `resolved_at`, `business_seconds_to_resolve`, ...) and combine the
+querysets' aggregates (counts and sums add; percentiles use UNION ALL in one query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+
+from core.models import Organisation
+from core.visibility import scope_for, visible_to
+
+# Dimensions a KPI can be cut and broken down by: name -> (field, label field or None).
+DIMENSIONS: dict[str, tuple[str, str | None]] = {
+    "organisation": ("organisation", "organisation__name"),
+    "team": ("team", "team__name"),
+    "service": ("service", "service__name"),
+    "category": ("category", "category__name"),
+    "priority": ("priority", None),
+    "channel": ("channel", None),
+}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Narrowing of the calls a KPI counts; None in a field means "all"."""
+
+    organisation: int | None = None
+    team: int | None = None
+    service: int | None = None
+    category: int | None = None
+    priority: int | None = None
+    channel: str | None = None
+
+    def filters(self) -> dict:
+        """The ORM filters of this cut, on the call fields of DIMENSIONS."""
+        return {
+            DIMENSIONS[name][0]: value
+            for name, value in self.__dict__.items()
+            if value is not None and value != ""
+        }
+
+    def with_(self, **changes) -> Cut:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def _scoped_calls(model, user) -> models.QuerySet:
+    """The calls of `model` for KPIs: those of the organisations the person serves.
+
+    For service staff this is `visible_to` without its "own calls" branch (their own calls
+    belong to their own organisation, which they serve), so the database can range-scan
+    the (organisation, opened_at / resolved_at) indexes instead of an OR of two indexes.
+    It never shows more than `visible_to` would.
+    """
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return model.objects.all()
+    if scope.organisation_ids:
+        return model.objects.filter(organisation__in=sorted(scope.organisation_ids))
+    return visible_to(model.objects.all(), user)
+
+
+def call_querysets(user) -> list[models.QuerySet]:
+    """Every kind of call `user` may see, one queryset per kind (incidents for now)."""
+    from servicedesk.models import Incident
+
+    return [_scoped_calls(Incident, user)]
+
+
+@dataclass
+class Source:
+    """The records one person may see under one cut; KPI functions read only through this."""
+
+    user: object
+    cut: Cut = field(default_factory=Cut)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def calls(self) -> list[models.QuerySet]:
+        """The visible calls under the cut, one queryset per kind of call."""
+        filters = self.cut.filters()
+        return [queryset.filter(**filters) for queryset in call_querysets(self.user)]
+
+    def incidents(self) -> models.QuerySet:
+        """The visible incidents under the cut (major incidents, first-time fix)."""
+        from servicedesk.models import Incident
+
+        return _scoped_calls(Incident, self.user).filter(**self.cut.filters())
+
+    def organisations(self) -> models.QuerySet:
+        """The organisations in scope: those the person may see, narrowed to the cut's."""
+        queryset = visible_to(Organisation.objects.all(), self.user)
+        if self.cut.organisation:
+            queryset = queryset.filter(pk=self.cut.organisation)
+        return queryset
+
+    def organisation_ids(self) -> list[int]:
+        """Primary keys of organisations(), cached for the life of the source."""
+        if "org_ids" not in self._cache:
+            self._cache["org_ids"] = list(self.organisations().values_list("pk", flat=True))
+        return self._cache["org_ids"]
+
+    def memo(self, key, compute):
+        """Compute a shared aggregate once per source (several KPIs read one grouped query)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+def percentiles(
+    querysets: list[models.QuerySet],
+    value_field: str,
+    group_field: str | None = None,
+    fractions: tuple[float, ...] = (0.5, 0.9),
+) -> dict:
+    """Nearest-rank percentiles of `value_field`, per group, in one SQL query.
+
+    The p-th percentile is the smallest value v such that at least p of the values are ≤ v
+    (CUME_DIST ≥ p). Rows with no value are ignored. Returns {group: (p1, p2, ...)}; the
+    group is None when `group_field` is None.
+    """
+    if not querysets:
+        return {}
+    parts, params = [], []
+    using = querysets[0].db
+    for queryset in querysets:
+        group = models.Value(0) if group_field is None else models.F(group_field)
+        rows = (
+            queryset.filter(**{f"{value_field}__isnull": False})
+            .annotate(kpi_g=group, kpi_v=models.F(value_field))
+            .values_list("kpi_g", "kpi_v")
+        )
+        try:
+            sql, part_params = rows.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            continue  # e.g. .none(): contributes no values
+        parts.append(f"SELECT kpi_g, kpi_v FROM ({sql}) AS part")
+        params.extend(part_params)
+    if not parts:
+        return {None: tuple(None for _ in fractions)} if group_field is None else {}
+    union = " UNION ALL ".join(parts)
+    picks = ", ".join(f"MIN(CASE WHEN cd >= {float(p)!r} THEN v END)" for p in fractions)
+    sql = (
+        f"SELECT g, {picks} FROM ("
+        "SELECT kpi_g AS g, kpi_v AS v, "
+        "CUME_DIST() OVER (PARTITION BY kpi_g ORDER BY kpi_v) AS cd "
+        f"FROM ({union}) AS u"
+        ") AS ranked GROUP BY g"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        result = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+    if group_field is None:
+        return {None: result.get(0, tuple(None for _ in fractions))}
+    return result

@@ -1,0 +1,105 @@
+"""Reports built from the KPIs: headline rows with target, RAG and trend, for the dashboard,
+the printable weekly report and monthly pack, the Excel workbooks and the emails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from kpis.metrics import KPIS, Cut, KpiDefinition, Measure, Period, PeriodKind, Source
+from kpis.models import KpiTarget, Rag
+
+TREND_PERIODS = {PeriodKind.DAY: 7, PeriodKind.WEEK: 8, PeriodKind.MONTH: 6, PeriodKind.QUARTER: 4}
+# Breakdowns shown for KPIs that accept one (each is one grouped query per period).
+BREAKDOWNS = ("organisation", "team", "service", "category", "priority", "channel")
+
+
+def target_for(kpi_key: str, organisation_id: int | None, period_kind: str) -> KpiTarget | None:
+    """The target of a KPI: the organisation's own for this kind of period, else the default."""
+    candidates = KpiTarget.objects.filter(kpi=kpi_key, period_kind=period_kind).filter(
+        Q(organisation__isnull=True) | Q(organisation=organisation_id)
+    )
+    by_org = {target.organisation_id: target for target in candidates}
+    return by_org.get(organisation_id) or by_org.get(None)
+
+
+@dataclass
+class ReportLine:
+    """One KPI in a report: its definition, this period's measure, target, RAG and trend."""
+
+    kpi: KpiDefinition
+    measure: Measure
+    target: KpiTarget | None
+    trend: list[tuple[str, float | None]] = field(default_factory=list)
+    breakdowns: dict[str, Measure] = field(default_factory=dict)
+
+    @property
+    def rag(self) -> Rag:
+        """Red, amber or green against the target (none without a target or data)."""
+        return self.target.rag(self.measure.value) if self.target else Rag.NONE
+
+
+@dataclass
+class Report:
+    """All KPIs for one period and cut, as one person may see them."""
+
+    title: str
+    period: Period
+    cut: Cut
+    lines: list[ReportLine]
+
+    def line(self, key: str) -> ReportLine:
+        """The line of one KPI."""
+        return next(line for line in self.lines if line.kpi.key == key)
+
+
+def build_report(
+    user,
+    period: Period,
+    cut: Cut | None = None,
+    *,
+    title: str = "KPI report",
+    trend: int | None = None,
+    breakdowns: bool = False,
+) -> Report:
+    """Every KPI for `period` under `cut`, with targets, RAG, the trend over previous periods
+    (headline values, oldest first) and, if asked, the breakdown rows by each dimension."""
+    cut = cut or Cut()
+    count = trend if trend is not None else TREND_PERIODS.get(period.kind, 6)
+    periods = period.trend(count) if count else [period]
+    sources = {p: Source(user, cut) for p in periods}
+    # Non-call KPIs that only describe the present (asset register) are not trended.
+    lines = []
+    for kpi in KPIS:
+        measure = kpi.compute(sources[period], period)
+        history = (
+            [
+                (p.label, measure.value if p == period else kpi.compute(sources[p], p).value)
+                for p in periods
+            ]
+            if kpi.key != "asset_health"
+            else [(period.label, measure.value)]
+        )
+        line = ReportLine(
+            kpi=kpi,
+            measure=measure,
+            target=target_for(kpi.key, cut.organisation, period.kind),
+            trend=history,
+        )
+        if breakdowns and kpi.breaks_down:
+            for dimension in BREAKDOWNS:
+                line.breakdowns[dimension] = kpi.compute(sources[period], period, by=dimension)
+        lines.append(line)
+    return Report(title=title, period=period, cut=cut, lines=lines)
+
+
+def format_value(value, unit: str) -> str:
+    """A value as shown on pages and in emails; "no data" when there is none."""
+    if value is None:
+        return "no data"
+    if unit in ("calls", "incidents") and float(value).is_integer():
+        return f"{int(value):,}"
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{value:,.2f}"

@@ -1,0 +1,1 @@
+"""Pages of KPI reporting: dashboard, definitions, reports, targets, measures, wallboard."""
