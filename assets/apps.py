@@ -18,6 +18,17 @@ _MODELS = (
     "discovereddevice",
 )
 
+_REGISTER_MODELS = (
+    "asset",
+    "networkinterface",
+    "ipaddress",
+    "softwareproduct",
+    "softwareinstallation",
+    "licence",
+    "contract",
+    "discoveryrun",
+)
+
 
 class AssetsConfig(AppConfig):
     """Hardware, software, licences, contracts and discovery."""
@@ -33,5 +44,10 @@ class AssetsConfig(AppConfig):
         ],
         Role.AGENT: [f"assets.view_{model}" for model in ("asset", "softwareproduct", "licence")],
         Role.TEAM_LEAD: [f"assets.view_{model}" for model in ("asset", "licence", "contract")],
-        Role.MANAGER: [f"assets.view_{model}" for model in ("asset", "licence", "contract")],
+        # The head of ICT reads the whole register (not the SNMP configuration); changes
+        # stay with the asset managers.
+        Role.MANAGER: [
+            "core.use_assets",
+            *(f"assets.view_{model}" for model in _REGISTER_MODELS),
+        ],
     }

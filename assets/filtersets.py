@@ -11,6 +11,7 @@ from assets.models import (
     DiscoveryRange,
     DiscoveryRun,
     Licence,
+    SnmpCredential,
     StagingStatus,
 )
 from core.filtersets import BaseFilterSet
@@ -89,3 +90,13 @@ class DiscoveryRangeFilterSet(BaseFilterSet):
     class Meta:
         model = DiscoveryRange
         fields = ["q", "organisation", "site"]
+
+
+class SnmpCredentialFilterSet(BaseFilterSet):
+    """Filters for the credential list."""
+
+    search_fields = ("name", "v3_user")
+
+    class Meta:
+        model = SnmpCredential
+        fields = ["q", "organisation", "snmp_version"]

@@ -3,7 +3,14 @@
 from django import forms
 
 from assets.actions.register import EDITABLE_ASSET_FIELDS
-from assets.models import Asset, Contract, DiscoveryRange, Licence, SnmpCredential
+from assets.models import (
+    Asset,
+    Contract,
+    DiscoveryRange,
+    Licence,
+    SnmpCredential,
+    SoftwareProduct,
+)
 from core.forms import ActionForm
 from core.models import Organisation
 
@@ -28,7 +35,7 @@ class AssetForm(ActionForm):
 
 
 class LicenceForm(ActionForm):
-    """Record a licence."""
+    """Record or edit a licence."""
 
     class Meta:
         model = Licence
@@ -43,6 +50,12 @@ class LicenceForm(ActionForm):
             "expires",
         ]
         widgets = {"expires": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A licence bought by one council does not move to another by editing.
+            self.fields["organisation"].disabled = True
 
 
 class ContractForm(ActionForm):
@@ -76,7 +89,34 @@ class SnmpCredentialForm(ActionForm):
 
     class Meta:
         model = SnmpCredential
-        fields = ["organisation", "name", "version", "v3_user", "auth_protocol", "priv_protocol"]
+        fields = [
+            "organisation",
+            "name",
+            "snmp_version",
+            "v3_user",
+            "auth_protocol",
+            "priv_protocol",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["organisation"].disabled = True
+            for name in ("community", "auth_key", "priv_key"):
+                stored = getattr(self.instance, f"{name}_encrypted")
+                # Say whether a secret is stored, never what it is.
+                self.fields[name].help_text = (
+                    "Stored; leave blank to keep it, or type a new one to replace it."
+                    if stored
+                    else "Not set."
+                )
+
+    def secrets(self) -> dict:
+        """The secrets typed in (blank ones mean "keep the stored one")."""
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in ("community", "auth_key", "priv_key")
+        }
 
 
 class DiscoveryRangeForm(ActionForm):
@@ -95,10 +135,33 @@ class DiscoveryRangeForm(ActionForm):
             "timeout",
             "retries",
             "concurrency",
-            "schedule_daily",
+            "frequency",
+            "run_at",
+            "weekday",
             "auto_register",
             "missed_runs_threshold",
         ]
+        widgets = {
+            "run_at": forms.TimeInput(attrs={"type": "time"}),
+            "credentials": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["organisation"].disabled = True
+
+
+class SoftwareProductForm(ActionForm):
+    """The names a product is installed under, for licence compliance."""
+
+    class Meta:
+        model = SoftwareProduct
+        fields = ["vendor", "name", "match_patterns", "end_of_support"]
+        widgets = {
+            "match_patterns": forms.Textarea(attrs={"rows": 5}),
+            "end_of_support": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class ImportForm(forms.Form):

@@ -17,10 +17,10 @@ from assets.models import (
     SoftwareInstallation,
     SoftwareProduct,
 )
+from assets.software_match import licensed_product_map
 from assets.workflows import ACTIVE
 
 ALERT_HORIZON_DAYS = 90
-MISSED_RUNS_ALERT = 3
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,37 @@ class Compliance:
 
 
 def licence_compliance(user, today: dt.date | None = None) -> list[Compliance]:
-    """Per product and organisation: live entitlements against installations on live assets."""
+    """Per product and organisation: live entitlements against installations on live assets.
+
+    Installations count against a licensed product when their product is it, or is matched
+    to it by name (`assets.software_match`): "Mozilla Firefox 19.0.2 (x86 ru)" as found by
+    discovery counts against the "Mozilla Firefox" licence. An asset counts once per
+    licensed product, however many matching versions it has.
+    """
     today = today or timezone.localdate()
-    licences = (
+    licences = list(
         Licence.objects.visible_to(user)
         .filter(Q(expires__isnull=True) | Q(expires__gte=today))
         .values("product", "organisation", "organisation__name")
         .annotate(entitled=Sum("entitlements"))
     )
-    installed = {
-        (row["product"], row["asset__organisation"]): row["n"]
-        for row in SoftwareInstallation.objects.visible_to(user)
-        .filter(asset__status__in=ACTIVE, product__in={row["product"] for row in licences})
-        .values("product", "asset__organisation")
-        .annotate(n=Count("asset", distinct=True))
-    }
     products = SoftwareProduct.objects.in_bulk({row["product"] for row in licences})
+    installations = SoftwareInstallation.objects.visible_to(user).filter(asset__status__in=ACTIVE)
+    installed_products = SoftwareProduct.objects.filter(
+        pk__in=installations.values("product")
+    ).values_list("pk", "vendor", "name")
+    counts_against = licensed_product_map(products.values(), installed_products)
+    matching: dict[int, list[int]] = {}
+    for product_id, licensed_id in counts_against.items():
+        matching.setdefault(licensed_id, []).append(product_id)
+    installed: dict[tuple[int, int], int] = {}
+    for licensed_id, product_ids in matching.items():
+        for row in (
+            installations.filter(product__in=product_ids)
+            .values("asset__organisation")
+            .annotate(n=Count("asset", distinct=True))
+        ):
+            installed[(licensed_id, row["asset__organisation"])] = row["n"]
     return [
         Compliance(
             product=products[row["product"]],
@@ -71,6 +86,16 @@ def licence_compliance(user, today: dt.date | None = None) -> list[Compliance]:
         )
         for row in licences
     ]
+
+
+def installations_counted_against(product: SoftwareProduct, user):
+    """The installations (on live assets) that count against a licensed product's licences."""
+    installations = SoftwareInstallation.objects.visible_to(user).filter(asset__status__in=ACTIVE)
+    candidates = SoftwareProduct.objects.filter(pk__in=installations.values("product")).values_list(
+        "pk", "vendor", "name"
+    )
+    mapping = licensed_product_map([product], candidates)
+    return installations.filter(product__in=list(mapping)).select_related("product", "asset")
 
 
 @dataclass(frozen=True)
@@ -106,7 +131,7 @@ def alerts(user, today: dt.date | None = None) -> list[Alert]:
         found.append(
             Alert("Past end of support", str(asset), ended, asset.get_absolute_url(), asset.os_name)
         )
-    for asset in live_assets.filter(missed_runs__gte=MISSED_RUNS_ALERT):
+    for asset in live_assets.filter(flagged_missing=True):
         found.append(
             Alert(
                 "Not seen by discovery",
@@ -146,3 +171,19 @@ def alerts(user, today: dt.date | None = None) -> list[Alert]:
                 )
             )
     return sorted(found, key=lambda alert: (alert.due or today, alert.kind))
+
+
+def incidents_of_asset(asset: Asset, user):
+    """The calls about `asset` that `user` may see, newest first.
+
+    Filtered by the calls' own visibility, not the asset's: an asset manager who may see
+    the asset does not thereby see calls of organisations they do not serve.
+    """
+    from servicedesk.models import Incident
+
+    return (
+        Incident.objects.visible_to(user)
+        .filter(assets=asset)
+        .select_related("caller", "service", "category", "team", "assignee")
+        .order_by("-opened_at", "-id")
+    )

@@ -9,6 +9,7 @@ from assets.models import (
     DiscoveryRange,
     DiscoveryRun,
     Licence,
+    SnmpCredential,
 )
 from core.tables import BadgeColumn, BaseTable
 
@@ -43,10 +44,14 @@ class AssetTable(BaseTable):
 
 
 class LicenceTable(BaseTable):
-    """Licences bought."""
+    """Licences bought, each with a link to edit it."""
 
     product = tables.Column(linkify=False)
     contract = tables.Column(linkify=True)
+    edit = tables.LinkColumn(
+        "assets:licence_edit", args=[tables.A("pk")], text="Edit", orderable=False, verbose_name=""
+    )
+    export_exclude = ("edit",)
 
     class Meta(BaseTable.Meta):
         model = Licence
@@ -132,6 +137,8 @@ class DiscoveredDeviceTable(BaseTable):
 class DiscoveryRangeTable(BaseTable):
     """Networks to sweep, each with a button to run it now."""
 
+    name = tables.Column(linkify=True)
+
     run = tables.TemplateColumn(
         template_name="assets/_range_run.html", orderable=False, verbose_name=""
     )
@@ -147,6 +154,24 @@ class DiscoveryRangeTable(BaseTable):
             "timeout",
             "retries",
             "concurrency",
-            "schedule_daily",
+            "frequency",
+            "next_run_at",
             "auto_register",
+        )
+
+
+class SnmpCredentialTable(BaseTable):
+    """SNMP credentials: names and protocols only, never a secret."""
+
+    name = tables.LinkColumn("assets:credential_edit", args=[tables.A("pk")])
+
+    class Meta(BaseTable.Meta):
+        model = SnmpCredential
+        fields = (
+            "name",
+            "organisation",
+            "snmp_version",
+            "v3_user",
+            "auth_protocol",
+            "priv_protocol",
         )

@@ -18,18 +18,15 @@ def run_discovery_task(run_id: int) -> int:
     return execute_run(run).pk
 
 
-@db_periodic_task(crontab(hour="1", minute="30"))
-def scheduled_discovery_task() -> int:
-    """Queue a run for every range marked to run nightly."""
-    from assets.actions.discovery import do_queue_discovery_run
-    from assets.models import DiscoveryRange
+@db_periodic_task(crontab(minute="*"))
+def scheduled_discovery_task(now=None) -> int:
+    """Start the runs whose scheduled time has come (checked every minute).
 
-    queued = 0
-    for discovery_range in DiscoveryRange.objects.filter(schedule_daily=True):
-        run = do_queue_discovery_run(actor=None, range_id=discovery_range.pk)
-        run_discovery_task(run.pk)
-        queued += 1
-    return queued
+    Ranges whose previous run is still going are skipped for that slot, never doubled.
+    """
+    from assets.actions.discovery import start_due_runs
+
+    return len(start_due_runs(now=now, enqueue=run_discovery_task))
 
 
 @db_periodic_task(crontab(hour="6", minute="0"))

@@ -12,6 +12,11 @@ urlpatterns = [
     path("hardware/new/", views.AssetEditView.as_view(), name="asset_create"),
     path("hardware/import/", importers.AssetImportView.as_view(), name="import"),
     path("hardware/<int:pk>/", views.AssetDetailView.as_view(), name="asset_detail"),
+    path(
+        "hardware/<int:pk>/incidents/",
+        views.AssetIncidentsView.as_view(),
+        name="asset_incidents",
+    ),
     path("hardware/<int:pk>/edit/", views.AssetEditView.as_view(), name="asset_edit"),
     path(
         "hardware/<int:pk>/move/<str:name>/",
@@ -20,6 +25,8 @@ urlpatterns = [
     ),
     path("licences/", views.LicenceListView.as_view(), name="licence_list"),
     path("licences/new/", views.LicenceEditView.as_view(), name="licence_create"),
+    path("licences/<int:pk>/edit/", views.LicenceEditView.as_view(), name="licence_edit"),
+    path("software/<int:pk>/edit/", views.SoftwareProductEditView.as_view(), name="product_edit"),
     path("licences/compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("contracts/", views.ContractListView.as_view(), name="contract_list"),
     path("contracts/new/", views.ContractEditView.as_view(), name="contract_create"),
@@ -28,7 +35,19 @@ urlpatterns = [
     path("alerts/", views.AlertsView.as_view(), name="alerts"),
     path("discovery/ranges/", views.DiscoveryRangeListView.as_view(), name="range_list"),
     path("discovery/ranges/new/", views.DiscoveryRangeEditView.as_view(), name="range_create"),
+    path(
+        "discovery/ranges/<int:pk>/", views.DiscoveryRangeDetailView.as_view(), name="range_detail"
+    ),
+    path(
+        "discovery/ranges/<int:pk>/edit/", views.DiscoveryRangeEditView.as_view(), name="range_edit"
+    ),
     path("discovery/ranges/<int:pk>/run/", views.StartDiscoveryView.as_view(), name="range_run"),
+    path("discovery/credentials/", views.SnmpCredentialListView.as_view(), name="credential_list"),
+    path(
+        "discovery/credentials/<int:pk>/edit/",
+        views.SnmpCredentialEditView.as_view(),
+        name="credential_edit",
+    ),
     path(
         "discovery/credentials/new/",
         views.SnmpCredentialEditView.as_view(),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
 
 from assets import queries
 from assets.actions.discovery import (
@@ -19,6 +20,8 @@ from assets.actions.discovery import (
     do_ignore_discovered_device,
     do_merge_discovered_device,
     do_queue_discovery_run,
+    do_update_discovery_range,
+    do_update_snmp_credential,
     run_group,
 )
 from assets.actions.register import (
@@ -28,6 +31,8 @@ from assets.actions.register import (
     do_move_asset,
     do_update_asset,
     do_update_contract,
+    do_update_licence,
+    do_update_software_product,
 )
 from assets.filtersets import (
     AssetFilterSet,
@@ -36,6 +41,7 @@ from assets.filtersets import (
     DiscoveryRangeFilterSet,
     DiscoveryRunFilterSet,
     LicenceFilterSet,
+    SnmpCredentialFilterSet,
 )
 from assets.forms import (
     AssetForm,
@@ -43,6 +49,7 @@ from assets.forms import (
     DiscoveryRangeForm,
     LicenceForm,
     SnmpCredentialForm,
+    SoftwareProductForm,
 )
 from assets.models import (
     Asset,
@@ -52,6 +59,7 @@ from assets.models import (
     DiscoveryRun,
     Licence,
     SnmpCredential,
+    SoftwareProduct,
 )
 from assets.tables import (
     AssetTable,
@@ -60,6 +68,7 @@ from assets.tables import (
     DiscoveryRangeTable,
     DiscoveryRunTable,
     LicenceTable,
+    SnmpCredentialTable,
 )
 from core.exceptions import ActionError
 from core.models import Site
@@ -121,19 +130,54 @@ class AssetListView(ObjectListView):
 
 
 class AssetDetailView(ObjectDetailView):
-    """One asset: details, addresses, interfaces, software, contracts and history."""
+    """One asset: details, addresses, interfaces, software, contracts, incidents and history."""
 
     permission_required = "assets.view_asset"
     model = Asset
     template_name = "assets/asset_detail.html"
     edit_url_name = "assets:asset_edit"
     edit_permission = "assets.change_asset"
+    incidents_shown = 10
 
     def get_context_data(self, **kwargs):
-        """Add the life-cycle moves the viewer may make now."""
+        """Add the life-cycle moves the viewer may make now and the newest related calls."""
         context = super().get_context_data(**kwargs)
         context["transitions"] = transitions_for(self.object, self.request.user)
         context["software"] = self.object.software.select_related("product")[:500]
+        incidents = queries.incidents_of_asset(self.object, self.request.user)
+        context["incident_count"] = incidents.count()
+        context["incidents"] = incidents[: self.incidents_shown]
+        return context
+
+
+class AssetIncidentsView(ScopedMixin, SingleTableMixin, TemplateView):
+    """Every call about one asset that the viewer may see, newest first."""
+
+    permission_required = "assets.view_asset"
+    model = Asset
+    template_name = "assets/asset_incidents.html"
+    table_pagination = {"per_page": 50}
+
+    def get_table_class(self):
+        """The service desk's own call table, without its bulk-selection column."""
+        from servicedesk.tables import IncidentTable
+
+        return IncidentTable
+
+    def get_table_kwargs(self):
+        """Hide the selection column: nothing is done to calls from here."""
+        return {"exclude": ("selection",), "order_by": ("-opened_at",)}
+
+    def get_table_data(self):
+        """The asset's calls, through the calls' own visibility."""
+        self.object = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return queries.incidents_of_asset(self.object, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        """Add the asset and a title."""
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["title"] = f"Calls about {self.object}"
         return context
 
 
@@ -199,7 +243,7 @@ class LicenceListView(ObjectListView):
 
 
 class LicenceEditView(ObjectEditView):
-    """Record a licence."""
+    """Record or edit a licence."""
 
     model = Licence
     form_class = LicenceForm
@@ -207,10 +251,38 @@ class LicenceEditView(ObjectEditView):
     change_permission = "assets.change_licence"
 
     def perform(self, form):
-        """Create through the action."""
+        """Create or update through the actions."""
         values = form.changes()
-        organisation = values.pop("organisation")
-        return do_create_licence(actor=self.request.user, organisation=organisation, values=values)
+        organisation = values.pop("organisation", None)
+        if self.object is None:
+            return do_create_licence(
+                actor=self.request.user, organisation=organisation, values=values
+            )
+        return do_update_licence(
+            actor=self.request.user,
+            licence_id=self.object.pk,
+            values=values,
+            expected_version=form.expected_version,
+        )
+
+
+class SoftwareProductEditView(ObjectEditView):
+    """Edit a product and the names it is matched under for licence compliance."""
+
+    model = SoftwareProduct
+    form_class = SoftwareProductForm
+    add_permission = "assets.add_softwareproduct"
+    change_permission = "assets.change_softwareproduct"
+
+    def get_queryset(self):
+        """Products are a catalogue shared by every organisation: all of them."""
+        return SoftwareProduct.objects.all()
+
+    def perform(self, form):
+        """Update through the action."""
+        return do_update_software_product(
+            actor=self.request.user, product_id=self.object.pk, values=form.changes()
+        )
 
 
 class ComplianceView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -309,8 +381,25 @@ class DiscoveryRangeListView(ObjectListView):
     create_permission = "assets.add_discoveryrange"
 
 
+class DiscoveryRangeDetailView(ObjectDetailView):
+    """One range: network, settings, schedule and next run, credentials, recent runs."""
+
+    permission_required = "assets.view_discoveryrange"
+    model = DiscoveryRange
+    template_name = "assets/range_detail.html"
+    edit_url_name = "assets:range_edit"
+    edit_permission = "assets.change_discoveryrange"
+
+    def get_context_data(self, **kwargs):
+        """Add the credentials' names and the latest runs."""
+        context = super().get_context_data(**kwargs)
+        context["credentials"] = self.object.credentials.order_by("pk")
+        context["runs"] = self.object.runs.order_by("-pk")[:10]
+        return context
+
+
 class DiscoveryRangeEditView(ObjectEditView):
-    """Define a network to sweep."""
+    """Define or change a network to sweep and its schedule."""
 
     model = DiscoveryRange
     form_class = DiscoveryRangeForm
@@ -318,21 +407,40 @@ class DiscoveryRangeEditView(ObjectEditView):
     change_permission = "assets.change_discoveryrange"
 
     def perform(self, form):
-        """Create through the action."""
+        """Create or update through the actions."""
         values = form.changes()
         credentials = form.cleaned_data.get("credentials") or []
         values.pop("credentials", None)
-        organisation = values.pop("organisation")
-        return do_create_discovery_range(
+        organisation = values.pop("organisation", None)
+        if self.object is None:
+            return do_create_discovery_range(
+                actor=self.request.user,
+                organisation=organisation,
+                values=values,
+                credentials=credentials,
+            )
+        return do_update_discovery_range(
             actor=self.request.user,
-            organisation=organisation,
+            range_id=self.object.pk,
             values=values,
             credentials=credentials,
+            expected_version=form.expected_version,
         )
 
 
+class SnmpCredentialListView(ObjectListView):
+    """SNMP credentials by name (their secrets never appear)."""
+
+    permission_required = "assets.view_snmpcredential"
+    queryset = SnmpCredential.objects.select_related("organisation")
+    table_class = SnmpCredentialTable
+    filterset_class = SnmpCredentialFilterSet
+    create_url_name = "assets:credential_create"
+    create_permission = "assets.add_snmpcredential"
+
+
 class SnmpCredentialEditView(ObjectEditView):
-    """Add an SNMP credential (its secrets are never shown back)."""
+    """Add or change an SNMP credential (its secrets are never shown back)."""
 
     model = SnmpCredential
     form_class = SnmpCredentialForm
@@ -340,13 +448,23 @@ class SnmpCredentialEditView(ObjectEditView):
     change_permission = "assets.change_snmpcredential"
 
     def perform(self, form):
-        """Create through the action; secrets go straight to encryption."""
+        """Create or update through the actions; secrets go straight to encryption."""
         data = form.cleaned_data
+        if self.object is not None:
+            values = form.changes()
+            values.pop("organisation", None)
+            return do_update_snmp_credential(
+                actor=self.request.user,
+                credential_id=self.object.pk,
+                values=values,
+                expected_version=form.expected_version,
+                **form.secrets(),
+            )
         return do_create_snmp_credential(
             actor=self.request.user,
             organisation=data["organisation"],
             name=data["name"],
-            version=data["version"],
+            version=data["snmp_version"],
             community=data["community"],
             v3_user=data["v3_user"],
             auth_protocol=data["auth_protocol"],
@@ -371,7 +489,7 @@ class StartDiscoveryView(ScopedMixin, View):
             run = do_queue_discovery_run(actor=request.user, range_id=discovery_range.pk)
         except ActionError as exc:
             messages.error(request, exc.message)
-            return HttpResponseRedirect(reverse("assets:range_list"))
+            return HttpResponseRedirect(discovery_range.get_absolute_url())
         from django.db import transaction
 
         transaction.on_commit(lambda: run_discovery_task(run.pk))

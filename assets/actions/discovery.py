@@ -11,6 +11,7 @@ IntegrityError and is retried once the winner's row is visible: it then matches.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -84,7 +85,7 @@ def do_create_snmp_credential(
         creating=True,
         changes={
             "name": name,
-            "version": version,
+            "snmp_version": version,
             "v3_user": v3_user,
             "auth_protocol": auth_protocol,
             "priv_protocol": priv_protocol,
@@ -94,17 +95,130 @@ def do_create_snmp_credential(
 
 
 @transaction.atomic
-def do_create_discovery_range(*, actor, organisation, values: dict, credentials=()):
-    """Define a network to sweep."""
+def do_update_snmp_credential(
+    *,
+    actor,
+    credential_id: int,
+    values: dict,
+    community: str = "",
+    auth_key: str = "",
+    priv_key: str = "",
+    expected_version=None,
+) -> SnmpCredential:
+    """Change a credential; a blank secret keeps the stored one, a new one is re-encrypted.
+
+    The audit records which secrets were replaced, never their values.
+    """
+    require_permission(actor, "assets.change_snmpcredential", "You may not change credentials.")
+    credential = lock_visible(SnmpCredential, credential_id, actor, expected_version)
+    version = values.get("snmp_version", credential.snmp_version)
+    if auth_key and len(auth_key) < 8 or priv_key and len(priv_key) < 8:
+        raise ActionError("SNMPv3 keys must be at least 8 characters.")
+    if version == "v2c" and not (community or credential.community_encrypted):
+        raise ActionError("A v2c credential needs a community.", field="community")
+    user = values.get("v3_user", credential.v3_user)
+    if version == "v3" and not (user and (auth_key or credential.auth_key_encrypted)):
+        raise ActionError("A v3 credential needs a user and an authentication key.")
+    replaced = [
+        name
+        for name, secret in (
+            ("community", community),
+            ("auth_key", auth_key),
+            ("priv_key", priv_key),
+        )
+        if secret
+    ]
+    allowed = {"name", "snmp_version", "v3_user", "auth_protocol", "priv_protocol"}
+    changes = {key: value for key, value in values.items() if key in allowed}
+    credential.set_secrets(community, auth_key, priv_key)
+    old, new = save_audited(
+        credential, actor=actor, verb="snmp_credential.updated", changes=changes
+    )
+    if replaced:
+        # Secrets are not model fields save_audited sees: save them and bump the version
+        # here, so a stale page is refused and the history says a secret changed.
+        if not new:  # save_audited bumped the version only if a plain field changed
+            credential.version += 1
+        credential.save(
+            update_fields=[f"{name}_encrypted" for name in replaced] + ["version", "updated_at"]
+        )
+        record_audit(
+            actor=actor,
+            verb="snmp_credential.secret_replaced",
+            obj=credential,
+            after={"replaced": replaced},
+        )
+    return credential
+
+
+def _range_schedule_changes(values: dict, current: DiscoveryRange, now) -> dict:
+    """`values` plus the next_run_at the schedule in them implies."""
+    from assets.schedule import next_run_after
+
+    frequency = values.get("frequency", current.frequency)
+    run_at = values.get("run_at", current.run_at)
+    weekday = values.get("weekday", current.weekday)
+    return values | {"next_run_at": next_run_after(frequency, run_at, weekday, now)}
+
+
+@transaction.atomic
+def do_create_discovery_range(*, actor, organisation, values: dict, credentials=(), now=None):
+    """Define a network to sweep (and when it is next due, if it has a schedule)."""
     require_permission(actor, "assets.add_discoveryrange", "You may not add discovery ranges.")
     discovery_range = DiscoveryRange(organisation=organisation)
     save_audited(
         discovery_range,
         actor=actor,
         verb="discovery_range.created",
-        changes=values,
+        changes=_range_schedule_changes(values, discovery_range, now or timezone.now()),
         creating=True,
         many_to_many={"credentials": credentials},
+    )
+    return discovery_range
+
+
+RANGE_FIELDS = (
+    "site",
+    "name",
+    "cidr",
+    "exclusions",
+    "port",
+    "timeout",
+    "retries",
+    "concurrency",
+    "frequency",
+    "run_at",
+    "weekday",
+    "auto_register",
+    "missed_runs_threshold",
+)
+
+
+@transaction.atomic
+def do_update_discovery_range(
+    *, actor, range_id: int, values: dict, credentials=None, expected_version=None, now=None
+) -> DiscoveryRange:
+    """Change a range's network, settings, credentials or schedule (next run recomputed)."""
+    require_permission(
+        actor, "assets.change_discoveryrange", "You may not change discovery ranges."
+    )
+    discovery_range = lock_visible(DiscoveryRange, range_id, actor, expected_version)
+    changes = {key: value for key, value in values.items() if key in RANGE_FIELDS}
+    schedule = ("frequency", "run_at", "weekday")
+    if any(
+        changes.get(key, getattr(discovery_range, key)) != getattr(discovery_range, key)
+        for key in schedule
+    ) or (
+        discovery_range.next_run_at is None
+        and changes.get("frequency", discovery_range.frequency) != "manual"
+    ):
+        changes = _range_schedule_changes(changes, discovery_range, now or timezone.now())
+    save_audited(
+        discovery_range,
+        actor=actor,
+        verb="discovery_range.updated",
+        changes=changes,
+        many_to_many={"credentials": credentials} if credentials is not None else None,
     )
     return discovery_range
 
@@ -127,11 +241,83 @@ def do_queue_discovery_run(
             else DiscoveryRange.objects.get(pk=range_id)
         )
         organisation, cidr = discovery_range.organisation, discovery_range.cidr
+        if active_run_of(discovery_range.pk) is not None:
+            raise ActionError("This range is being swept now; wait for that run to finish.")
     run = DiscoveryRun.objects.create(
         organisation=organisation, range=discovery_range, cidr=cidr, started_by=actor
     )
     record_audit(actor=actor, verb="discovery_run.queued", obj=run, after={"cidr": cidr})
     return run
+
+
+# A run still "queued" or "running" after this long lost its worker (a crash, a restart):
+# it must not keep its range from ever running again.
+STALE_RUN_AFTER = dt.timedelta(hours=12)
+
+
+def active_run_of(range_id: int, now=None) -> DiscoveryRun | None:
+    """The queued or running run of a range, if any (runs presumed dead don't count)."""
+    now = now or timezone.now()
+    return (
+        DiscoveryRun.objects.filter(
+            range_id=range_id,
+            status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+            created_at__gt=now - STALE_RUN_AFTER,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def start_due_runs(now=None, enqueue=None) -> list[DiscoveryRun]:
+    """Queue a run of every range whose scheduled time has come; advance each schedule.
+
+    A range whose previous run is still going gets no second run: that slot is skipped
+    (recorded in its history) and the next one scheduled. Each range is decided in its own
+    transaction under a row lock, so two schedulers at once queue one run, not two.
+    `enqueue(run_id)` hands a queued run to the workers, after commit.
+    """
+    from assets.schedule import next_run_of
+
+    now = now or timezone.now()
+    started = []
+    due = DiscoveryRange.objects.filter(next_run_at__lte=now).exclude(frequency="manual")
+    for range_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            discovery_range = (
+                DiscoveryRange.objects.select_for_update()
+                .filter(pk=range_id, next_run_at__lte=now)
+                .first()
+            )
+            if discovery_range is None:
+                continue  # another scheduler got here first
+            slot = discovery_range.next_run_at
+            discovery_range.next_run_at = next_run_of(discovery_range, now)
+            discovery_range.save(update_fields=["next_run_at"])
+            running = active_run_of(discovery_range.pk, now)
+            if running is not None:
+                record_audit(
+                    actor=None,
+                    verb="discovery_range.run_skipped",
+                    obj=discovery_range,
+                    after={"slot": slot.isoformat(), "still_running": running.pk},
+                )
+                continue
+            run = DiscoveryRun.objects.create(
+                organisation_id=discovery_range.organisation_id,
+                range=discovery_range,
+                cidr=discovery_range.cidr,
+            )
+            record_audit(
+                actor=None,
+                verb="discovery_run.scheduled",
+                obj=run,
+                after={"cidr": run.cidr, "slot": slot.isoformat()},
+            )
+            if enqueue is not None:
+                transaction.on_commit(lambda run_id=run.pk: enqueue(run_id))
+            started.append(run)
+    return started
 
 
 def do_mark_run_started(run: DiscoveryRun, total: int) -> None:
@@ -145,9 +331,20 @@ def do_mark_run_started(run: DiscoveryRun, total: int) -> None:
 
 @transaction.atomic
 def do_finish_discovery_run(
-    run: DiscoveryRun, *, sweep, outcomes: dict, seen_asset_ids, error: str = ""
+    run: DiscoveryRun,
+    *,
+    sweep,
+    outcomes: dict,
+    seen_asset_ids,
+    error: str = "",
+    mac_conflicts: list[tuple[str, str]] = (),
 ) -> DiscoveryRun:
-    """Store a run's counts, stamp what was seen, count misses of what was not."""
+    """Store a run's counts, stamp what was seen, count misses of what was not.
+
+    Assets of the range's network that this run did not see get one more missed run; those
+    reaching the range's `missed_runs_threshold` are flagged as not seen. `mac_conflicts`
+    are (address, MAC) pairs whose MAC another asset holds: counted and listed as problems.
+    """
     now = timezone.now()
     run.status = RunStatus.FAILED if error else RunStatus.FINISHED
     run.finished_at = now
@@ -157,22 +354,30 @@ def do_finish_discovery_run(
     run.new, run.changed = outcomes.get(NEW, 0), outcomes.get(CHANGED, 0)
     run.unchanged = outcomes.get(UNCHANGED, 0)
     run.duration = round(sweep.duration, 3)
-    run.problems = ([error] if error else []) + sweep.problems[:200]
-    run.save()
+    run.mac_conflicts = len(mac_conflicts)
+    conflict_lines = [
+        f"{address}: MAC {mac} already belongs to another asset; left there"
+        for address, mac in mac_conflicts
+    ]
+    run.problems = ([error] if error else []) + (conflict_lines + sweep.problems)[:200]
     seen = list(seen_asset_ids)
     # Stamps, not changes: last_seen moves every run and is kept out of the history.
-    Asset.objects.filter(pk__in=seen).update(last_seen=now, missed_runs=0)
+    Asset.objects.filter(pk__in=seen).update(last_seen=now, missed_runs=0, flagged_missing=False)
     if run.range_id and not error:
+        import ipaddress
+
         covered = IPAddress.objects.filter(
             organisation=run.organisation_id, asset__status=AssetStatus.DEPLOYED
         ).values_list("asset_id", "address")
-        import ipaddress
-
-        from assets.discovery.runner import addresses as _unused  # noqa: F401
-
         network = ipaddress.ip_network(run.cidr, strict=False)
         missed = {a for a, address in covered if ipaddress.ip_address(address) in network}
-        Asset.objects.filter(pk__in=missed - set(seen)).update(missed_runs=F("missed_runs") + 1)
+        missed -= set(seen)
+        Asset.objects.filter(pk__in=missed).update(missed_runs=F("missed_runs") + 1)
+        threshold = max(1, run.range.missed_runs_threshold)
+        run.flagged_missing = Asset.objects.filter(
+            pk__in=missed, missed_runs__gte=threshold, flagged_missing=False
+        ).update(flagged_missing=True)
+    run.save()
     broadcast_on_commit(
         run_group(run.pk),
         {
@@ -185,6 +390,8 @@ def do_finish_discovery_run(
             "unchanged": run.unchanged,
             "failed": run.failed,
             "malformed": run.malformed,
+            "mac_conflicts": run.mac_conflicts,
+            "flagged_missing": run.flagged_missing,
             "duration": run.duration,
         },
     )
@@ -270,7 +477,13 @@ class IdentityTaken(IntegrityError):
     registered the same device first, so reconcile must retry and match it."""
 
 
-def _sync_related(asset: Asset, device: dict, changes: dict, creating: bool = False) -> None:
+def _sync_related(
+    asset: Asset,
+    device: dict,
+    changes: dict,
+    creating: bool = False,
+    conflicts: list[str] | None = None,
+) -> None:
     """Add the device's MACs, addresses and installed software; note what changed.
 
     For an asset being created, a MAC or polled address already registered means another
@@ -285,7 +498,10 @@ def _sync_related(asset: Asset, device: dict, changes: dict, creating: bool = Fa
         if NetworkInterface.objects.filter(mac=interface["mac"]).exists():
             if creating:
                 raise IdentityTaken(interface["mac"])
-            continue  # the MAC belongs to another asset: leave it for a person to sort out
+            # The MAC belongs to another asset: leave it for a person to sort out, but say so.
+            if conflicts is not None:
+                conflicts.append(interface["mac"])
+            continue
         NetworkInterface.objects.create(asset=asset, name=interface["name"], mac=interface["mac"])
         added.append(interface["mac"])
     if added:
@@ -342,8 +558,16 @@ def _sync_related(asset: Asset, device: dict, changes: dict, creating: bool = Fa
             changes.setdefault("after", {})["software"] = {"added": to_add}
 
 
-def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
-    """One attempt, in one transaction; returns (outcome, asset id or None)."""
+class Reconciled(NamedTuple):
+    """What reconciling one device did: the outcome, the asset it is, MACs left alone."""
+
+    outcome: str
+    asset_id: int | None
+    mac_conflicts: tuple[str, ...] = ()
+
+
+def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool) -> Reconciled:
+    """One attempt, in one transaction."""
     organisation_id = run.organisation_id
     now = timezone.now()
     with transaction.atomic():
@@ -354,7 +578,7 @@ def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
         list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
         asset = _match_asset(organisation_id, device)
         if asset is None and not auto_register:
-            return _stage(run, device, now)
+            return Reconciled(*_stage(run, device, now))
         values = discovered_values(device)
         if asset is None:
             asset = Asset(
@@ -373,7 +597,7 @@ def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
                 exclude_from_validation=FSM_FIELDS,
             )
             _sync_related(asset, device, {}, creating=True)
-            return NEW, asset.pk
+            return Reconciled(NEW, asset.pk)
         asset = Asset.objects.select_for_update().get(pk=asset.pk)
         if asset.serial and values.get("serial") and asset.serial != values["serial"]:
             values.pop("serial")  # matched by MAC or address: a serial is never overwritten
@@ -385,7 +609,8 @@ def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
             exclude_from_validation=FSM_FIELDS,
         )
         related: dict = {}
-        _sync_related(asset, device, related)
+        conflicts: list[str] = []
+        _sync_related(asset, device, related, conflicts=conflicts)
         if related:
             record_audit(
                 actor=None,
@@ -395,7 +620,7 @@ def _reconcile_once(run: DiscoveryRun, device: dict, auto_register: bool):
                 after=related["after"],
                 note=f"Discovery run {run.pk}",
             )
-        return (CHANGED if new or related else UNCHANGED), asset.pk
+        return Reconciled(CHANGED if new or related else UNCHANGED, asset.pk, tuple(conflicts))
 
 
 def _stage(run: DiscoveryRun, device: dict, now) -> tuple[str, None]:
@@ -437,10 +662,11 @@ def _stage(run: DiscoveryRun, device: dict, now) -> tuple[str, None]:
 
 def do_reconcile_discovered_device(
     run: DiscoveryRun, device: dict, *, auto_register: bool = False
-) -> tuple[str, int | None]:
+) -> Reconciled:
     """Write one discovered device into the register (or staging); safe under concurrency.
 
-    Returns the outcome (new / changed / unchanged / failed) and the matched asset's id.
+    Returns the outcome (new / changed / unchanged / failed), the matched asset's id and
+    the device's MACs that another asset already holds (counted on the run, not moved).
     """
     for attempt in range(RECONCILE_ATTEMPTS):
         try:
@@ -449,10 +675,10 @@ def do_reconcile_discovered_device(
             # Another run created the same identity between our match and our insert; its
             # row is committed now, so the next attempt matches it instead.
             if attempt == RECONCILE_ATTEMPTS - 1:
-                return FAILED, None
+                return Reconciled(FAILED, None)
         except ActionError:
-            return FAILED, None
-    return FAILED, None
+            return Reconciled(FAILED, None)
+    return Reconciled(FAILED, None)
 
 
 # ---------------------------------------------------------------- staging decisions

@@ -174,3 +174,33 @@ def do_update_contract(
         many_to_many={"assets": assets} if assets is not None else None,
     )
     return contract
+
+
+@transaction.atomic
+def do_update_licence(*, actor, licence_id: int, values: dict, expected_version=None) -> Licence:
+    """Change a licence (its organisation stays; refused from a stale page)."""
+    require_permission(actor, "assets.change_licence", "You may not change licences.")
+    licence = lock_visible(Licence, licence_id, actor, expected_version)
+    values = {key: value for key, value in values.items() if key != "organisation"}
+    save_audited(licence, actor=actor, verb="licence.updated", changes=values)
+    return licence
+
+
+PRODUCT_FIELDS = ("vendor", "name", "match_patterns", "end_of_support")
+
+
+@transaction.atomic
+def do_update_software_product(*, actor, product_id: int, values: dict) -> SoftwareProduct:
+    """Change a product's name, end of support or the names it is matched under."""
+    require_permission(
+        actor, "assets.change_softwareproduct", "You may not change software products."
+    )
+    product = SoftwareProduct.objects.select_for_update().get(pk=product_id)
+    changes = {key: value for key, value in values.items() if key in PRODUCT_FIELDS}
+    if "match_patterns" in changes:
+        # One pattern per line, blank lines and stray spaces dropped, so the history
+        # shows real changes only.
+        lines = [line.strip() for line in changes["match_patterns"].splitlines()]
+        changes["match_patterns"] = "\n".join(line for line in lines if line)
+    save_audited(product, actor=actor, verb="software_product.updated", changes=changes)
+    return product

@@ -83,9 +83,13 @@ def execute_run(
     result = asyncio.run(sweep(config, _progress_sender(run.pk)))
     outcomes: Counter = Counter()
     seen = []
+    conflicts = []
     for device in result.devices:
-        outcome, asset_id = do_reconcile_discovered_device(run, device, auto_register=auto_register)
-        outcomes[outcome] += 1
-        if asset_id:
-            seen.append(asset_id)
-    return do_finish_discovery_run(run, sweep=result, outcomes=outcomes, seen_asset_ids=seen)
+        done = do_reconcile_discovered_device(run, device, auto_register=auto_register)
+        outcomes[done.outcome] += 1
+        if done.asset_id:
+            seen.append(done.asset_id)
+        conflicts.extend((device["address"], mac) for mac in done.mac_conflicts)
+    return do_finish_discovery_run(
+        run, sweep=result, outcomes=outcomes, seen_asset_ids=seen, mac_conflicts=conflicts
+    )

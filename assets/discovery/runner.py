@@ -1,8 +1,9 @@
 """The sweep: probe every address with one GET, walk only those that answer.
 
-One engine per run (per credential), a bounded number of hosts in flight (a fixed pool of
-workers pulling addresses from a generator, so a /16 never holds 65,536 tasks), a timeout
-and retry count per request. A silent address costs one timeout per credential.
+One engine per run (per credential), a bounded number of hosts in flight (addresses are
+pulled from a generator, so a /16 never holds 65,536 tasks), a timeout and retry count per
+request. A silent address costs one timeout per credential, and for v2c almost no CPU
+(see `probe`).
 Returns plain data; reconciling it into the register is `assets.actions.discovery`'s job.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from assets.discovery.collectors import (
@@ -21,6 +23,7 @@ from assets.discovery.collectors import (
     Problems,
     system_group,
 )
+from assets.discovery.probe import probe_v2c
 from assets.discovery.snmp import Credential, SnmpError, SnmpSession, SnmpTimeout
 
 
@@ -99,76 +102,143 @@ async def collect_device(client, probe: dict, address: str, credential: Credenti
 
 
 async def sweep(config: SweepConfig, progress: ProgressCallback | None = None) -> SweepResult:
-    """Probe every address of the range concurrently and collect from those that answer."""
+    """Probe every address of the range concurrently and collect from those that answer.
+
+    Credentials are tried in order: each probes the addresses the ones before it left
+    silent. v2c probes go through `probe.probe_v2c` (a pre-encoded GET, no engine work per
+    silent address); v3 probes need the engine. Collection from answering hosts starts as
+    soon as they answer, under the same concurrency bound, so a /24 still takes one timeout.
+    """
     result = SweepResult()
     started = time.monotonic()
     sessions = [SnmpSession(credential) for credential in config.credentials]
-    queue = addresses(config.cidr, config.exclusions)
     total = count_addresses(config.cidr, config.exclusions)
-    last_report = 0.0
+    family = (
+        socket.AF_INET6
+        if ipaddress.ip_network(config.cidr, strict=False).version == 6
+        else socket.AF_INET
+    )
+    collecting = asyncio.Semaphore(max(1, config.concurrency))
+    collections: set[asyncio.Task] = set()
 
-    async def report(force: bool = False) -> None:
-        nonlocal last_report
-        now = time.monotonic()
-        if progress is not None and (force or now - last_report > 0.5):
-            last_report = now
-            await progress({"probed": result.probed, "answered": result.answered, "total": total})
-
-    async def one(address: str) -> None:
-        for session in sessions:
-            try:
-                client = await session.client(address, config.port, config.timeout, config.retries)
-                # One small GET decides whether the host is there: encoding a PDU is most of
-                # the CPU a silent address costs, so the full system group waits for a reply.
-                await client.get([SYS_OBJECT_ID])
-            except SnmpTimeout:
-                continue
-            except SnmpError as exc:
-                result.failed += 1
-                result.problems.append(f"{address}: {exc}")
-                return
-            try:
-                probe = await client.get(PROBE_OIDS)
-            except SnmpTimeout:
-                result.failed += 1
-                result.problems.append(f"{address}: answered once, then went quiet")
-                return
-            except SnmpError as exc:
-                result.failed += 1
-                result.problems.append(f"{address}: {exc}")
-                return
-            if not any(value is not None for value in probe.values()):
-                result.malformed += 1
-                result.problems.append(f"{address}: answered with no system group")
-                return
-            result.answered += 1
-            if config.collect:
-                try:
-                    device = await collect_device(client, probe, address, session.credential)
-                except Exception as exc:  # noqa: BLE001 - one odd agent must not end the run
-                    result.malformed += 1
-                    result.problems.append(f"{address}: {exc.__class__.__name__}: {exc}")
-                    return
-                if device["problems"]:
-                    result.malformed += 1
-                    result.problems.extend(f"{address}: {item}" for item in device["problems"])
-            else:
-                device = system_group(probe) | {"address": address}
-            result.devices.append(device)
-            return
-
-    async def worker() -> None:
-        for address in queue:
-            await one(address)
-            result.probed += 1
+    async def report_every(seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
             await report()
 
+    async def report() -> None:
+        if progress is not None:
+            await progress({"probed": result.probed, "answered": result.answered, "total": total})
+
+    def done_with(address: str) -> None:
+        result.probed += 1
+
+    def failed(address: str, problem: str) -> None:
+        result.failed += 1
+        result.problems.append(f"{address}: {problem}")
+        done_with(address)
+
+    def answered(session: SnmpSession, address: str, client=None) -> None:
+        task = asyncio.create_task(collect(session, address, client))
+        collections.add(task)
+        task.add_done_callback(collections.discard)
+
+    async def collect(session: SnmpSession, address: str, client) -> None:
+        async with collecting:
+            try:
+                await collect_one(session, address, client)
+            finally:
+                done_with(address)
+
+    async def collect_one(session: SnmpSession, address: str, client) -> None:
+        try:
+            if client is None:
+                client = await session.client(address, config.port, config.timeout, config.retries)
+            probe = await client.get(PROBE_OIDS)
+        except SnmpTimeout:
+            result.failed += 1
+            result.problems.append(f"{address}: answered once, then went quiet")
+            return
+        except SnmpError as exc:
+            result.failed += 1
+            result.problems.append(f"{address}: {exc}")
+            return
+        if not any(value is not None for value in probe.values()):
+            result.malformed += 1
+            result.problems.append(f"{address}: answered with no system group")
+            return
+        result.answered += 1
+        if config.collect:
+            try:
+                device = await collect_device(client, probe, address, session.credential)
+            except Exception as exc:  # noqa: BLE001 - one odd agent must not end the run
+                result.malformed += 1
+                result.problems.append(f"{address}: {exc.__class__.__name__}: {exc}")
+                return
+            if device["problems"]:
+                result.malformed += 1
+                result.problems.extend(f"{address}: {item}" for item in device["problems"])
+        else:
+            device = system_group(probe) | {"address": address}
+        result.devices.append(device)
+
+    async def probe_with_engine(session: SnmpSession, remaining: Iterable[str], silent) -> None:
+        """The v3 probe: one GET through the engine per address, a pool of workers."""
+        source = iter(remaining)
+
+        async def worker() -> None:
+            for address in source:
+                try:
+                    client = await session.client(
+                        address, config.port, config.timeout, config.retries
+                    )
+                    # One small GET decides whether the host is there; the full system
+                    # group waits for a reply.
+                    await client.get([SYS_OBJECT_ID])
+                except SnmpTimeout:
+                    silent(address)
+                    continue
+                except SnmpError as exc:
+                    failed(address, str(exc))
+                    continue
+                answered(session, address, client)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, min(config.concurrency, total)))))
+
+    reporter = asyncio.create_task(report_every(0.5))
     try:
-        workers = max(1, min(config.concurrency, total))
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        remaining: Iterable[str] = addresses(config.cidr, config.exclusions)
+        for index, session in enumerate(sessions):
+            last = index == len(sessions) - 1
+            # Addresses silent to this credential are tried with the next one; only a
+            # multi-credential range pays for holding them.
+            carried: list[str] = []
+            silent = done_with if last else carried.append
+            if session.credential.version == "v3":
+                await probe_with_engine(session, remaining, silent)
+            else:
+                await probe_v2c(
+                    remaining,
+                    community=session.credential.community,
+                    oid=SYS_OBJECT_ID,
+                    port=config.port,
+                    timeout=config.timeout,
+                    retries=config.retries,
+                    window=max(1, config.concurrency),
+                    answered=lambda address, session=session: answered(session, address),
+                    silent=silent,
+                    garbled=lambda address: failed(address, "unreadable reply"),
+                    family=family,
+                )
+            remaining = carried
+        while collections:
+            await asyncio.gather(*list(collections))
     finally:
+        reporter.cancel()
+        for task in list(collections):
+            task.cancel()
         for session in sessions:
             session.close()
     result.duration = time.monotonic() - started
-    await report(force=True)
+    await report()
     return result

@@ -7,9 +7,11 @@ from assets.models.discovery import (
     DiscoveryRun,
     PrivProtocol,
     RunStatus,
+    ScheduleFrequency,
     SnmpCredential,
     SnmpVersion,
     StagingStatus,
+    Weekday,
 )
 from assets.models.register import (
     DISCOVERY_OWNED_FIELDS,
@@ -47,9 +49,11 @@ __all__ = [
     "NetworkInterface",
     "PrivProtocol",
     "RunStatus",
+    "ScheduleFrequency",
     "SnmpCredential",
     "SnmpVersion",
     "SoftwareInstallation",
     "SoftwareProduct",
     "StagingStatus",
+    "Weekday",
 ]

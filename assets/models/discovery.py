@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 
 from django.conf import settings
@@ -53,7 +54,10 @@ class SnmpCredential(VersionedModel, TimestampedModel):
         "core.Organisation", on_delete=models.CASCADE, related_name="snmp_credentials"
     )
     name = models.CharField(max_length=100)
-    version = models.CharField(max_length=3, choices=SnmpVersion.choices, default=SnmpVersion.V2C)
+    # Not `version`: that name is VersionedModel's edit counter, which stale-page checks use.
+    snmp_version = models.CharField(
+        "SNMP version", max_length=3, choices=SnmpVersion.choices, default=SnmpVersion.V2C
+    )
     community_encrypted = models.TextField(blank=True, editable=False)
     v3_user = models.CharField("v3 user", max_length=64, blank=True)
     auth_protocol = models.CharField(
@@ -77,8 +81,8 @@ class SnmpCredential(VersionedModel, TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        """Credentials are used from the range list."""
-        return reverse("assets:range_list")
+        """The credential list (a credential has nothing to show beyond its settings)."""
+        return reverse("assets:credential_list")
 
     def set_secrets(self, community: str = "", auth_key: str = "", priv_key: str = "") -> None:
         """Store the given secrets encrypted; an empty value keeps the stored one."""
@@ -92,7 +96,7 @@ class SnmpCredential(VersionedModel, TimestampedModel):
     def as_plain(self) -> dict:
         """The decrypted parameters, for the discovery runner only (never for display)."""
         return {
-            "version": self.version,
+            "version": self.snmp_version,
             "community": decrypt_secret(self.community_encrypted),
             "user": self.v3_user,
             "auth_protocol": self.auth_protocol,
@@ -100,6 +104,27 @@ class SnmpCredential(VersionedModel, TimestampedModel):
             "priv_protocol": self.priv_protocol,
             "priv_key": decrypt_secret(self.priv_key_encrypted),
         }
+
+
+class ScheduleFrequency(models.TextChoices):
+    """How often a range is swept without anyone pressing "Run now"."""
+
+    MANUAL = "manual", "Only when started by hand"
+    HOURLY = "hourly", "Every hour"
+    DAILY = "daily", "Every day"
+    WEEKLY = "weekly", "Every week"
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week, Monday first as in `datetime.weekday()`."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
 
 
 class DiscoveryRange(VersionedModel, TimestampedModel):
@@ -119,7 +144,21 @@ class DiscoveryRange(VersionedModel, TimestampedModel):
     timeout = models.FloatField("timeout (s)", default=1.0)
     retries = models.PositiveSmallIntegerField(default=1)
     concurrency = models.PositiveIntegerField(default=256)
-    schedule_daily = models.BooleanField("run every night", default=False)
+    frequency = models.CharField(
+        "schedule",
+        max_length=8,
+        choices=ScheduleFrequency.choices,
+        default=ScheduleFrequency.MANUAL,
+    )
+    run_at = models.TimeField(
+        "time of day",
+        default=dt.time(1, 30),
+        help_text="Local time; for hourly runs only the minutes count.",
+    )
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.SUNDAY, help_text="For weekly runs."
+    )
+    next_run_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     auto_register = models.BooleanField(
         default=False, help_text="Register unknown devices as assets instead of staging them."
     )
@@ -138,8 +177,8 @@ class DiscoveryRange(VersionedModel, TimestampedModel):
         return f"{self.name} ({self.cidr})"
 
     def get_absolute_url(self) -> str:
-        """The range list (ranges are edited there)."""
-        return reverse("assets:range_list")
+        """The range's page: settings, schedule, credentials and recent runs."""
+        return reverse("assets:range_detail", args=[self.pk])
 
     def exclusion_networks(self) -> list[str]:
         """The exclusions as a list of CIDR strings."""
@@ -178,6 +217,14 @@ class DiscoveryRun(TimestampedModel):
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     malformed = models.PositiveIntegerField(default=0)
+    mac_conflicts = models.PositiveIntegerField(
+        "MAC conflicts",
+        default=0,
+        help_text="MACs a device reported that another asset already holds (left as they were).",
+    )
+    flagged_missing = models.PositiveIntegerField(
+        default=0, help_text="Assets this run newly flagged as not seen."
+    )
     duration = models.FloatField(null=True, blank=True)
     problems = models.JSONField(default=list, blank=True)
 

@@ -82,6 +82,9 @@ class Asset(AssetLifecycle, VersionedModel, TimestampedModel):
     printer_counters = models.JSONField(default=dict, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     missed_runs = models.PositiveIntegerField(default=0, editable=False)
+    # Set when missed_runs reaches the threshold of the range that missed it, cleared when
+    # any run sees the asset again; ranges differ (a nightly sweep of laptops vs switches).
+    flagged_missing = models.BooleanField("not seen by discovery", default=False, editable=False)
 
     objects = ScopedManager()
 

@@ -14,6 +14,14 @@ class SoftwareProduct(TimestampedModel):
     vendor = models.CharField(max_length=150, blank=True)
     name = models.CharField(max_length=255)
     end_of_support = models.DateField(null=True, blank=True)
+    match_patterns = models.TextField(
+        blank=True,
+        help_text=(
+            "Other names this product is installed under, one per line; * and ? are "
+            "wildcards. Compared after normalising (lower case, versions, architecture and "
+            "language tags removed), e.g. 'microsoft office professional plus*'."
+        ),
+    )
 
     # A shared catalogue, not scoped: what a council has is in its installations and licences.
 
@@ -25,6 +33,14 @@ class SoftwareProduct(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.vendor} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        """Where its match rules are edited."""
+        return reverse("assets:product_edit", args=[self.pk])
+
+    def pattern_list(self) -> list[str]:
+        """The match patterns, one per non-blank line."""
+        return [line.strip() for line in self.match_patterns.splitlines() if line.strip()]
 
 
 class InstallationSource(models.TextChoices):
