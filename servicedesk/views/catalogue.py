@@ -80,6 +80,8 @@ class ServiceEditView(CatalogueEditView):
     add_permission = "servicedesk.add_service"
     change_permission = "servicedesk.change_service"
     list_url_name = "servicedesk:service_list"
+    # The service's page also lists the changes that affect it.
+    shows_related_changes = True
 
     def perform(self, form):
         """Call do_save_service."""
