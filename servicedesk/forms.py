@@ -12,7 +12,6 @@ from core.forms import ActionForm
 from core.models import Organisation, Team, User
 from core.visibility import visible_to
 from servicedesk.choices import (
-    OPEN_STATUSES,
     Channel,
     Level,
     PendingReason,
@@ -20,6 +19,7 @@ from servicedesk.choices import (
     ResolutionCode,
 )
 from servicedesk.models import Category, Incident, Service, ServiceStandard
+from servicedesk.queries import open_major_incident_ids
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -318,7 +318,7 @@ class LinkMajorForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["major_incident"].queryset = Incident.objects.visible_to(self.user).filter(
-            is_major=True, status__in=OPEN_STATUSES
+            pk__in=open_major_incident_ids()
         )
 
 

@@ -194,6 +194,10 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
             # Filtering a queue by category or service reads only that one's open calls; the
             # plain foreign-key indexes would walk its whole history.
             models.Index(fields=["category", "status"], name="incident_category_queue"),
+            # The few open major incidents (portal banner, "part of major incident" choices).
+            models.Index(
+                fields=["status"], condition=models.Q(is_major=True), name="incident_open_major"
+            ),
             models.Index(fields=["service", "status"], name="incident_service_queue"),
         ]
 

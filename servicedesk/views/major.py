@@ -6,7 +6,6 @@ from django.db.models import Prefetch, Q
 
 from servicedesk import actions
 from servicedesk.actions.major import MANAGE_MAJOR
-from servicedesk.choices import OPEN_STATUSES
 from servicedesk.forms import (
     DeclareMajorForm,
     LinkMajorForm,
@@ -15,6 +14,7 @@ from servicedesk.forms import (
     OutageForm,
 )
 from servicedesk.models import Incident, MajorIncidentUpdate
+from servicedesk.queries import open_major_incident_ids
 from servicedesk.views.shared import IncidentActionView
 from servicedesk.workflows import WORK
 
@@ -64,7 +64,7 @@ def public_major_incidents_for(user) -> list[Incident]:
         return []
     public_updates = MajorIncidentUpdate.objects.filter(is_public=True).order_by("-created_at")
     incidents = (
-        Incident.objects.filter(is_major=True, status__in=OPEN_STATUSES)
+        Incident.objects.filter(pk__in=open_major_incident_ids())
         .filter(Q(organisation_id=organisation_id) | Q(affected_organisations=organisation_id))
         .filter(major_updates__is_public=True)
         .distinct()
