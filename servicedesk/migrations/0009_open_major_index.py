@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0005_manager_reads_register'),
-        ('core', '0002_roles'),
-        ('servicedesk', '0008_lead_organisation_time_indexes'),
+        ("assets", "0005_manager_reads_register"),
+        ("core", "0002_roles"),
+        ("servicedesk", "0008_lead_organisation_time_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(condition=models.Q(('is_major', True)), fields=['status'], name='incident_open_major'),
+            model_name="incident",
+            index=models.Index(
+                condition=models.Q(("is_major", True)),
+                fields=["status"],
+                name="incident_open_major",
+            ),
         ),
     ]
