@@ -29,12 +29,26 @@ class KeyFirstPaginator(Paginator):
         if queryset is None:
             # A table over a list has no keys to read.
             return self._get_page(rows[bottom:top], number, self)
+        queryset = with_key_tiebreak(queryset)
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         # The same ordering applies, so the rows come back in page order.
         page_rows = BoundRows(
             data=queryset.filter(pk__in=keys), table=rows.table, pinned_data=rows.pinned_data
         )
         return self._get_page(page_rows, number, self)
+
+
+def with_key_tiebreak(queryset: QuerySet) -> QuerySet:
+    """The queryset ordered as before, then by primary key, so every row has one place.
+
+    Ordered by a column with ties (a flag, a council), a database may return the tied rows
+    in any order, and differently from one query to the next (PostgreSQL does): the same
+    row could then show on two pages and another on none.
+    """
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if any(isinstance(term, str) and term.lstrip("-") in ("pk", "id") for term in ordering):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
 
 
 def _queryset_of(rows) -> QuerySet | None:

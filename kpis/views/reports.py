@@ -3,9 +3,11 @@ number, and the printable (and Excel) weekly report and monthly pack."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -184,6 +186,14 @@ class DrilldownView(KpiPageMixin, ObjectListView):
     table_class = IncidentTable
     filterset_class = IncidentFilterSet
     permission_required = "core.use_kpis"
+
+    def get(self, request, *args, **kwargs):
+        """Without a KPI made of calls there is nothing to list: back to the dashboard."""
+        kpi = KPI_BY_KEY.get(request.GET.get("kpi", ""))
+        if kpi is None or not kpi.drilldown:
+            messages.info(request, "Choose a number on the dashboard to see the calls behind it.")
+            return redirect("kpis:home")
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         """Visible calls under the cut, limited to those the KPI counts."""

@@ -86,9 +86,9 @@ def test_should_drill_down_to_the_calls_behind_a_number(manager, week_of_calls):
         calls["F"].pk,
         calls["I"].pk,
     }
-    assert (
-        manager.get(reverse("kpis:drilldown"), {**WEEK, "kpi": "availability"}).status_code == 404
-    )
+    # A KPI not made of calls has no calls to list: back to the dashboard.
+    no_calls = manager.get(reverse("kpis:drilldown"), {**WEEK, "kpi": "availability"})
+    assert no_calls.status_code == 302 and no_calls.url == reverse("kpis:home")
 
 
 def test_should_list_every_definition_from_the_code(manager):
