@@ -1,4 +1,4 @@
-"""The django-filter filter set of incidents, used by every queue."""
+"""The django-filter filter sets of the service desk: incident queues and the catalogue pages."""
 
 import django_filters
 from django.db.models import Q
@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from core.filtersets import BaseFilterSet
 from core.models import Team
-from servicedesk.choices import Channel, IncidentStatus, Priority
-from servicedesk.models import Category, Incident, Service
+from servicedesk.choices import Audience, Channel, IncidentStatus, Priority
+from servicedesk.models import Category, Incident, Service, ServiceStandard
 from servicedesk.models.incidents import parse_reference
 
 BREACHING_CHOICES = (("soon", "Breaching soon"), ("breached", "Breached"))
@@ -48,3 +48,36 @@ class IncidentFilterSet(BaseFilterSet):
         if value == "breached":
             return queryset.filter(resolution_due__lte=now)
         return queryset
+
+
+# --- the catalogue administration pages ---------------------------------------------
+class ServiceFilterSet(BaseFilterSet):
+    """Filters for the service list."""
+
+    search_fields = ("name", "description", "owner_team__name")
+
+    class Meta:
+        model = Service
+        fields = ["q", "owner_team", "is_active"]
+
+
+class ServiceStandardFilterSet(BaseFilterSet):
+    """Filters for the service standard list."""
+
+    search_fields = ("service__name",)
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    audience = django_filters.ChoiceFilter(choices=Audience.choices, empty_label="Any audience")
+
+    class Meta:
+        model = ServiceStandard
+        fields = ["q", "service", "priority", "audience"]
+
+
+class CategoryFilterSet(BaseFilterSet):
+    """Filters for the category list."""
+
+    search_fields = ("name", "parent__name")
+
+    class Meta:
+        model = Category
+        fields = ["q", "parent", "service", "is_active"]

@@ -1,10 +1,10 @@
-"""The django-tables2 table of incidents (queues, the portal's list, exports)."""
+"""django-tables2 tables of the service desk: incidents (queues, portal, exports), catalogue."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
 
 from core.tables import BadgeColumn, BaseTable, DateTimeColumn
-from servicedesk.models import Incident
+from servicedesk.models import Category, Incident, Service, ServiceStandard
 
 
 class IncidentTable(BaseTable):
@@ -51,3 +51,46 @@ class IncidentTable(BaseTable):
     def value_reference(self, record):
         """The plain reference, for exports."""
         return record.reference
+
+
+# --- the catalogue administration pages ---------------------------------------------
+class ServiceTable(BaseTable):
+    """Catalogue services: owner, hours, availability target."""
+
+    name = tables.Column(linkify=True)
+    availability_target = tables.Column(verbose_name="Availability target (%)")
+
+    class Meta(BaseTable.Meta):
+        model = Service
+        fields = ("name", "owner_team", "calendar", "availability_target", "is_active")
+
+
+class ServiceStandardTable(BaseTable):
+    """Response and resolution targets per service, priority and audience."""
+
+    standard = tables.Column(accessor="pk", verbose_name="Standard", linkify=True, orderable=False)
+    response_minutes = tables.Column(verbose_name="Response (business min)")
+    resolution_minutes = tables.Column(verbose_name="Resolution (business min)")
+
+    class Meta(BaseTable.Meta):
+        model = ServiceStandard
+        fields = ("standard", "service", "priority", "audience", "response_minutes")
+        sequence = ("standard", "service", "priority", "audience", "response_minutes", "...")
+
+    def render_standard(self, record):
+        """The standard's name (its service, priority and audience)."""
+        return str(record)
+
+    def value_standard(self, record):
+        """The standard's name, for exports."""
+        return str(record)
+
+
+class CategoryTable(BaseTable):
+    """The category tree, one node per row with its parent."""
+
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Category
+        fields = ("name", "parent", "service", "is_active")

@@ -11,14 +11,14 @@ from core.audit import history_of
 from core.exceptions import ActionError
 from core.views.generic import ObjectEditView, ObjectListView, ScopedMixin
 from servicedesk.actions import catalogue as actions
-from servicedesk.catalogue_filtersets import (
+from servicedesk.filtersets import (
     CategoryFilterSet,
     ServiceFilterSet,
     ServiceStandardFilterSet,
 )
-from servicedesk.catalogue_tables import CategoryTable, ServiceStandardTable, ServiceTable
 from servicedesk.forms import CategoryForm, PriorityMatrixForm, ServiceForm, ServiceStandardForm
 from servicedesk.models import Category, PriorityRule, Service, ServiceStandard
+from servicedesk.tables import CategoryTable, ServiceStandardTable, ServiceTable
 
 
 class CatalogueMixin:
