@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from assets import importers, views
+from assets import views
+from assets.importers import views as imports
 
 app_name = "assets"
 
@@ -10,7 +11,10 @@ urlpatterns = [
     path("", views.AssetsHomeView.as_view(), name="home"),
     path("hardware/", views.AssetListView.as_view(), name="asset_list"),
     path("hardware/new/", views.AssetEditView.as_view(), name="asset_create"),
-    path("hardware/import/", importers.AssetImportView.as_view(), name="import"),
+    path("hardware/import/", imports.AssetImportView.as_view(), name="import"),
+    path("software/import/", imports.InstallationImportView.as_view(), name="software_import"),
+    path("licences/import/", imports.LicenceImportView.as_view(), name="licence_import"),
+    path("contracts/import/", imports.ContractImportView.as_view(), name="contract_import"),
     path("hardware/<int:pk>/", views.AssetDetailView.as_view(), name="asset_detail"),
     path(
         "hardware/<int:pk>/incidents/",

@@ -97,7 +97,25 @@ class AssetsHomeView(AreaHomeView):
         ("Discovery runs", "assets:run_list", "assets.view_discoveryrun", "SNMP sweeps."),
         ("Ranges", "assets:range_list", "assets.view_discoveryrange", "Networks to sweep."),
         ("Staging", "assets:staging_list", "assets.view_discovereddevice", "Found devices."),
-        ("Import", "assets:import", "assets.add_asset", "Load the register from Excel/CSV."),
+        ("Import hardware", "assets:import", "assets.add_asset", "Load hardware from Excel/CSV."),
+        (
+            "Import software",
+            "assets:software_import",
+            "assets.add_softwareinstallation",
+            "Load installed software from Excel/CSV.",
+        ),
+        (
+            "Import licences",
+            "assets:licence_import",
+            "assets.add_licence",
+            "Load licences from Excel/CSV.",
+        ),
+        (
+            "Import contracts",
+            "assets:contract_import",
+            "assets.add_contract",
+            "Load contracts from Excel/CSV.",
+        ),
         (
             "Organisations",
             "core:organisation_list",

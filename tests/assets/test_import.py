@@ -122,3 +122,21 @@ def test_should_import_csv_and_refuse_duplicates_within_the_file(world, signed_i
 def test_should_refuse_files_that_are_not_spreadsheets(world, signed_in):
     page = preview(signed_in, world.north, "r.xlsx", b"not a zip")
     assert b"not an Excel workbook" in page.content
+
+
+def test_should_name_unknown_and_missing_columns(world, signed_in):
+    content = b"Serial,Colour\nSN1,red\n"
+    page = preview(signed_in, world.north, "r.csv", content).content.decode()
+    assert "Missing column: &#x27;Asset tag&#x27;. Unknown column: &#x27;Colour&#x27;." in page
+    assert "assets_import_hardware" not in signed_in.session
+
+
+def test_should_refuse_a_council_the_asset_manager_does_not_serve(world, signed_in):
+    from core.models import Organisation
+
+    west = Organisation.objects.create(name="Westmoor Borough Council", slug="west")
+    content = workbook_bytes([HEADER, *GOOD])
+    page = preview(signed_in, west, "register.xlsx", content)
+    assert b"Select a valid choice" in page.content
+    signed_in.post(reverse("assets:import"), {"decision": "all"})
+    assert not Asset.objects.exists()
