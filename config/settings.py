@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "changes",
     "kpis",
     "knowledge",
+    "history",
 ]
 
 MIDDLEWARE = [

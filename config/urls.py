@@ -16,5 +16,6 @@ urlpatterns = [
     path("assets/", include("assets.urls")),
     path("kpis/", include("kpis.urls")),
     path("", include("knowledge.urls")),
+    path("", include("history.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ SETTINGS = [
     NavItem("People", "core:person_list", "core.view_user", "person-lines-fill"),
     NavItem("Calendars", "core:calendar_list", "core.view_businesscalendar", "clock"),
     NavItem("Audit log", "core:audit_list", "core.view_auditevent", "journal-text"),
+    NavItem("History imports", "history:run_list", "history.run_history_import", "clock-history"),
 ]
 
 
