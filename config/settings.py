@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kpis",
     "knowledge",
     "history",
+    "servicerequests",
 ]
 
 MIDDLEWARE = [

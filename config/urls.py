@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("core.urls")),
     path("", include("servicedesk.urls")),
+    path("", include("servicerequests.urls")),
     path("changes/", include("changes.urls")),
     path("assets/", include("assets.urls")),
     path("kpis/", include("kpis.urls")),

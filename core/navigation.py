@@ -38,6 +38,18 @@ SETTINGS = [
     NavItem("Teams", "core:team_list", "core.view_team", "people"),
     NavItem("People", "core:person_list", "core.view_user", "person-lines-fill"),
     NavItem("Calendars", "core:calendar_list", "core.view_businesscalendar", "clock"),
+    NavItem(
+        "Request catalogue",
+        "servicerequests:request_item_list",
+        "servicerequests.change_requestitem",
+        "bag",
+    ),
+    NavItem(
+        "Approval policies",
+        "servicerequests:approval_policy_list",
+        "servicerequests.manage_approvals",
+        "check2-square",
+    ),
     NavItem("Audit log", "core:audit_list", "core.view_auditevent", "journal-text"),
     NavItem("History imports", "history:run_list", "history.run_history_import", "clock-history"),
 ]

@@ -65,7 +65,31 @@ class DeskHomeView(AreaHomeView):
             "servicedesk.log_incident_for_others",
             "Log a call for a caller, and resolve it there and then if you can.",
         ),
+        (
+            "Service requests",
+            "servicerequests:request_list",
+            "servicerequests.work_servicerequest",
+            "Every request of your organisations, by state, item and team.",
+        ),
+        (
+            "Fulfilment tasks",
+            "servicerequests:task_list",
+            "servicerequests.view_fulfilmenttask",
+            "The open request tasks of your teams.",
+        ),
         *CATALOGUE_LINKS,
+        (
+            "Request catalogue",
+            "servicerequests:request_item_list",
+            "servicerequests.change_requestitem",
+            "What people can request: forms, costs, approvals and fulfilment plans.",
+        ),
+        (
+            "Approval policies",
+            "servicerequests:approval_policy_list",
+            "servicerequests.manage_approvals",
+            "ICT managers, the ICT executive board and its threshold; line managers.",
+        ),
         ("Teams", "core:team_list", "core.view_team", "Assignment groups and who is in them."),
         (
             "People",

@@ -34,6 +34,24 @@ class PortalHomeView(AreaHomeView):
             "Tell us what is wrong.",
         ),
         ("My calls", "servicedesk:portal_calls", "servicedesk.view_incident", "Calls you logged."),
+        (
+            "Request something",
+            "servicerequests:catalogue",
+            "servicerequests.add_servicerequest",
+            "Equipment, software, access: the request catalogue.",
+        ),
+        (
+            "My requests",
+            "servicerequests:portal_requests",
+            "servicerequests.view_servicerequest",
+            "What you asked for, who approved it and how the work is going.",
+        ),
+        (
+            "Approvals",
+            "servicerequests:approval_queue",
+            "servicerequests.view_approval",
+            "Requests awaiting your decision, and who stands in for you.",
+        ),
         *PROFILE_LINKS,
     ]
 

@@ -1,0 +1,1 @@
+"""Pages of service requests: the portal's catalogue and requests, approvals, the desk's work."""
