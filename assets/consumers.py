@@ -3,9 +3,23 @@
 from channels.db import database_sync_to_async
 
 from assets.actions.discovery import run_group
-from assets.models import DiscoveryRun
+from assets.models import DiscoveryRun, RunStatus
 from core.consumers import CivicConsumer
 from core.visibility import visible_to
+
+# The counts of a finished run's summary, as do_finish_discovery_run broadcasts them.
+FINISHED_COUNTS = (
+    "probed",
+    "answered",
+    "new",
+    "changed",
+    "unchanged",
+    "failed",
+    "malformed",
+    "mac_conflicts",
+    "flagged_missing",
+    "duration",
+)
 
 
 class DiscoveryRunConsumer(CivicConsumer):
@@ -31,6 +45,14 @@ class DiscoveryRunConsumer(CivicConsumer):
     @database_sync_to_async
     def _state(self, run_id: int) -> dict:
         run = DiscoveryRun.objects.get(pk=run_id)
+        if run.status in (RunStatus.FINISHED, RunStatus.FAILED):
+            # The run ended between the page's render and this socket joining: its
+            # "finished" broadcast is gone, so send the summary the page would have had.
+            return {
+                "type": "finished",
+                "status": run.status,
+                **{field: getattr(run, field) for field in FINISHED_COUNTS},
+            }
         return {
             "type": "state",
             "status": run.status,

@@ -3,6 +3,7 @@ see, and on each change sends figures recomputed for that manager (never another
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -14,6 +15,9 @@ from kpis.wallboard import wallboard_figures, wallboard_group
 
 class WallboardConsumer(CivicConsumer):
     """Live figures of the daily operational view for managers (core.use_kpis)."""
+
+    # The shortest gap, in seconds, between two recomputations for one socket.
+    refresh_every = 2.0
 
     async def groups_for(self, user):
         """One group per visible organisation (or the one chosen); refused without the right."""
@@ -36,11 +40,40 @@ class WallboardConsumer(CivicConsumer):
 
     async def on_accepted(self, user) -> None:
         """Send the figures as they stand."""
-        await self.send_json({"type": "wallboard", "figures": await self._figures()})
+        await self._send_figures()
 
     async def event(self, message):
-        """A change in one of the organisations: send fresh figures, computed for this user."""
-        await self.send_json({"type": "wallboard", "figures": await self._figures()})
+        """A change in one of the organisations: send fresh figures, computed for this user.
+
+        Changes are coalesced: a busy desk changes calls many times a second, and each
+        refresh is a set of aggregate queries, so a socket recomputes at most once every
+        `refresh_every` seconds. A change arriving while figures are being computed marks
+        them stale, so the last change is never left out.
+        """
+        self._stale = True
+        if getattr(self, "_refresher", None) is None or self._refresher.done():
+            self._refresher = asyncio.create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._stale:
+            wait = getattr(self, "_sent_at", float("-inf")) + self.refresh_every - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._stale = False
+            await self._send_figures()
+
+    async def _send_figures(self) -> None:
+        figures = await self._figures()
+        self._sent_at = asyncio.get_running_loop().time()
+        await self.send_json({"type": "wallboard", "figures": figures})
+
+    async def disconnect(self, code):
+        """Stop any pending refresh, then leave the groups."""
+        refresher = getattr(self, "_refresher", None)
+        if refresher is not None:
+            refresher.cancel()
+        await super().disconnect(code)
 
     @database_sync_to_async
     def _figures(self) -> dict:

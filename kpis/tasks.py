@@ -24,7 +24,11 @@ TICK_WINDOW = dt.timedelta(seconds=70)
 
 
 def wallboard_tick(now: dt.datetime | None = None) -> list[int]:
-    """Tell the wallboards of every organisation whose calls changed in the last minute."""
+    """Tell the wallboards of every organisation whose calls changed in the last minute.
+
+    Changes made through the service desk's actions are announced at once; this catches
+    the ones made in bulk (sweeps, imports) that announce nothing.
+    """
     from servicedesk.models import Incident
 
     now = now or timezone.now()
@@ -73,7 +77,8 @@ def email_reports(kind: str, today: dt.date | None = None) -> int:
     period = last_complete_period(period_kind, today)
     title = "Weekly KPI report" if kind == "weekly" else "Monthly KPI pack"
     page = reverse("kpis:weekly_report" if kind == "weekly" else "kpis:monthly_pack")
-    base_url = getattr(settings, "CIVICDESK_BASE_URL", "").rstrip("/")
+    # Emails are read outside the site: links must be absolute.
+    base_url = settings.SITE_URL.rstrip("/")
     sent = 0
     for subscription in subscribers(kind):
         person = subscription.person

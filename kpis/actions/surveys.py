@@ -37,6 +37,14 @@ def recently_invited(person_ids, since: dt.datetime) -> set[int]:
     )
 
 
+def survey_link(invitation: SurveyInvitation) -> str:
+    """The full address of an invitation's answer page, for emails (read outside the site).
+
+    The page asks the person to sign in first, so the token alone answers nothing.
+    """
+    return f"{settings.SITE_URL.rstrip('/')}{invitation.get_absolute_url()}"
+
+
 @transaction.atomic
 def do_invite_post_resolution(
     *, resolved_since: dt.datetime, now: dt.datetime | None = None, rng: random.Random | None = None
@@ -78,7 +86,8 @@ def do_invite_post_resolution(
         notify_user(
             call.caller,
             f"How did we do with {call.reference}?",
-            body="Please rate how your call was handled: it takes a few seconds.",
+            body="Please rate how your call was handled: it takes a few seconds.\n\n"
+            f"Sign in and answer here: {survey_link(invitation)}",
             url=invitation.get_absolute_url(),
         )
         invited.append(invitation)
@@ -91,8 +100,9 @@ def do_invite_monthly_survey(
 ) -> list[SurveyInvitation]:
     """Invite a random sample of each organisation's active staff to the monthly survey.
 
-    KPIS_MONTHLY_SURVEY_SAMPLE people per organisation, never anyone already invited for this
-    month (the run is safe to repeat), nor anyone asked anything in the quiet period.
+    KPIS_MONTHLY_SURVEY_SAMPLE people per organisation and month (a repeated run only tops the
+    sample up), never anyone already invited for this month, nor anyone asked anything in
+    the quiet period.
     """
     rng = rng or random.SystemRandom()
     config = survey_settings()
@@ -107,7 +117,14 @@ def do_invite_monthly_survey(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        chosen = rng.sample(people, min(config["monthly_sample"], len(people)))
+        # A repeated run (a retried task) tops the month's sample up, never doubles it.
+        wanted = (
+            config["monthly_sample"]
+            - SurveyInvitation.objects.filter(
+                kind=SurveyKind.MONTHLY, organisation=organisation, month=month
+            ).count()
+        )
+        chosen = rng.sample(people, max(0, min(wanted, len(people))))
         for person in User.objects.filter(pk__in=chosen):
             invitation = SurveyInvitation.objects.create(
                 kind=SurveyKind.MONTHLY, person=person, organisation=organisation, month=month
@@ -121,7 +138,8 @@ def do_invite_monthly_survey(
             notify_user(
                 person,
                 f"The ICT service survey for {month:%B %Y}",
-                body="How satisfied are you with the ICT service? One question, one minute.",
+                body="How satisfied are you with the ICT service? One question, one minute.\n\n"
+                f"Sign in and answer here: {survey_link(invitation)}",
                 url=invitation.get_absolute_url(),
             )
             invited.append(invitation)

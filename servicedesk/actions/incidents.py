@@ -160,6 +160,10 @@ def _announce(incident: Incident, event: str, *, old_team_id: int | None = None)
     broadcast_on_commit(incident_group(incident.pk), message)
     for team_id in {incident.team_id, old_team_id} - {None}:
         broadcast_on_commit(team_queue_group(team_id), message)
+    # The organisation's wallboards recompute their figures (each for its own viewer).
+    from kpis.wallboard import wallboard_group
+
+    broadcast_on_commit(wallboard_group(incident.organisation_id), {"type": "wallboard.changed"})
 
 
 def _transition(

@@ -49,3 +49,41 @@ async def test_should_stream_progress_to_people_who_may_see_the_run(world, asset
 
     outsider, connected = await connect(world.agent_east, run.pk)
     assert not connected
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_should_send_the_summary_to_a_page_that_joins_after_the_run_ended(
+    world, asset_manager
+):
+    from assets.actions.discovery import do_finish_discovery_run
+    from assets.discovery.runner import SweepResult
+
+    def finished_run():
+        run = do_queue_discovery_run(
+            actor=asset_manager, organisation=world.north, cidr="127.0.9.0/29"
+        )
+        sweep = SweepResult(probed=6, answered=2, failed=1, duration=1.25)
+        return do_finish_discovery_run(
+            run, sweep=sweep, outcomes={"new": 1, "unchanged": 1}, seen_asset_ids=[]
+        )
+
+    run = await database_sync_to_async(finished_run)()
+    communicator, connected = await connect(asset_manager, run.pk)
+    assert connected
+    # Its "finished" broadcast went before this socket joined: the page still gets it.
+    assert await communicator.receive_json_from() == {
+        "type": "finished",
+        "status": "finished",
+        "probed": 6,
+        "answered": 2,
+        "new": 1,
+        "changed": 0,
+        "unchanged": 1,
+        "failed": 1,
+        "malformed": 0,
+        "mac_conflicts": 0,
+        "flagged_missing": 0,
+        "duration": 1.25,
+    }
+    await communicator.disconnect()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from asgiref.sync import SyncToAsync
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple"
@@ -22,12 +24,44 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 20_000
 
 
+class DaphneWithWorkers(DaphneProcess):
+    """The live server as scripts/run.sh runs it: Huey workers as threads inside daphne.
+
+    Tasks are then queued, not run inside the request, and a task's broadcasts reach the
+    sockets of this process even on the in-memory channel layer (see core/worker.py).
+    """
+
+    def run(self):
+        """In the forked child: once the test database is chosen, start the workers."""
+        choose_database = self.setup
+
+        def setup():
+            if choose_database is not None:
+                choose_database()
+            from django.utils.module_loading import autodiscover_modules
+            from huey.contrib.djhuey import HUEY
+
+            from core.worker import InProcessConsumer
+
+            HUEY.immediate = False  # the test process runs tasks inline; this one queues
+            autodiscover_modules("tasks")
+            HUEY.flush()  # nothing left over from an earlier, interrupted run
+            # No periodic scheduler: a minute's tick must not change what a test sees.
+            InProcessConsumer(HUEY, workers=2, worker_type="thread", periodic=False).start()
+
+        self.setup = setup
+        super().run()
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="the test command installs chromium")
 class BrowserTestCase(ChannelsLiveServerTestCase):
     """A live server (HTTP and WebSocket) with static files, driven by Playwright in Chromium."""
 
     serve_static = True
+    # True: the server queues tasks for workers inside it, as in production, instead of
+    # running them inside the request (the test process's immediate mode).
+    in_process_worker = False
 
     @classmethod
     def setUpClass(cls):
@@ -38,6 +72,8 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         the child's database_sync_to_async calls (socket authentication) would wait forever.
         """
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        if cls.in_process_worker:
+            cls.ProtocolServerProcess = DaphneWithWorkers
         super().setUpClass()
 
     @contextlib.contextmanager
@@ -60,6 +96,10 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
                     yield browser
                 finally:
                     browser.close()
+                    # Queries made meanwhile ran in Playwright's own context, on a
+                    # connection of their own: close it, or PostgreSQL cannot drop the
+                    # test database at the end ("accessed by other users").
+                    connections.close_all()
         finally:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
