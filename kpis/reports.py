@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from kpis.metrics import KPIS, Cut, KpiDefinition, Measure, Period, PeriodKind, Source
+from kpis.metrics import (
+    KPIS,
+    Cut,
+    KpiDefinition,
+    Measure,
+    Period,
+    PeriodKind,
+    Source,
+    prefetch_trend,
+)
 from kpis.models import KpiTarget, Rag
 
 TREND_PERIODS = {PeriodKind.DAY: 7, PeriodKind.WEEK: 8, PeriodKind.MONTH: 6, PeriodKind.QUARTER: 4}
@@ -22,6 +31,21 @@ def target_for(kpi_key: str, organisation_id: int | None, period_kind: str) -> K
     )
     by_org = {target.organisation_id: target for target in candidates}
     return by_org.get(organisation_id) or by_org.get(None)
+
+
+def _targets(organisation_id: int | None, period_kind: str) -> dict[str, KpiTarget]:
+    """target_for every KPI at once (one query): {kpi key: target}."""
+    candidates = KpiTarget.objects.filter(period_kind=period_kind).filter(
+        Q(organisation__isnull=True) | Q(organisation=organisation_id)
+    )
+    found: dict[str, dict] = {}
+    for target in candidates:
+        found.setdefault(target.kpi, {})[target.organisation_id] = target
+    return {
+        key: by_org.get(organisation_id) or by_org.get(None)
+        for key, by_org in found.items()
+        if by_org.get(organisation_id) or by_org.get(None)
+    }
 
 
 @dataclass
@@ -68,14 +92,18 @@ def build_report(
     cut = cut or Cut()
     count = trend if trend is not None else TREND_PERIODS.get(period.kind, 6)
     periods = period.trend(count) if count else [period]
-    sources = {p: Source(user, cut) for p in periods}
+    # One source for the whole report: the KPIs and periods share its memo of aggregates,
+    # which is filled for every trend period at once (one grouped query per aggregate).
+    source = Source(user, cut)
+    prefetch_trend(source, periods)
+    targets = _targets(cut.organisation, period.kind)
     # Non-call KPIs that only describe the present (asset register) are not trended.
     lines = []
     for kpi in KPIS:
-        measure = kpi.compute(sources[period], period)
+        measure = kpi.compute(source, period)
         history = (
             [
-                (p.label, measure.value if p == period else kpi.compute(sources[p], p).value)
+                (p.label, measure.value if p == period else kpi.compute(source, p).value)
                 for p in periods
             ]
             if kpi.key != "asset_health"
@@ -84,12 +112,12 @@ def build_report(
         line = ReportLine(
             kpi=kpi,
             measure=measure,
-            target=target_for(kpi.key, cut.organisation, period.kind),
+            target=targets.get(kpi.key),
             trend=history,
         )
         if breakdowns and kpi.breaks_down:
             for dimension in BREAKDOWNS:
-                line.breakdowns[dimension] = kpi.compute(sources[period], period, by=dimension)
+                line.breakdowns[dimension] = kpi.compute(source, period, by=dimension)
         lines.append(line)
     return Report(title=title, period=period, cut=cut, lines=lines)
 

@@ -19,6 +19,7 @@ from kpis.metrics.calls import (
     first_contact_resolution,
     first_time_fix,
     fixed_within_4_hours,
+    prefetch_call_trend,
     resolution_by_category,
     self_service_share,
     team_performance,
@@ -201,6 +202,13 @@ def compute_all(source: Source, period: Period) -> dict[str, Measure]:
     return {kpi.key: kpi.compute(source, period) for kpi in KPIS}
 
 
+def prefetch_trend(source: Source, periods: list[Period]) -> None:
+    """Get ready to compute every KPI for each of `periods` (a report's trend) on `source`:
+    the aggregates the call KPIs share are read for all the periods at once, one query
+    grouped by period each, instead of one query per period. The values are the same."""
+    prefetch_call_trend(source, periods)
+
+
 __all__ = [
     "DIMENSIONS",
     "KPIS",
@@ -215,5 +223,6 @@ __all__ = [
     "compute_all",
     "current_period",
     "last_complete_period",
+    "prefetch_trend",
     "ratio",
 ]

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from core.calendars import CalendarSpec, open_intervals
-from kpis.metrics.source import DIMENSIONS
+from kpis.metrics.source import DIMENSIONS, dimension_fields
 
 HOUR = 3600
 
@@ -63,6 +63,70 @@ def group_label(by: str, key, names: dict) -> str:
     return names.get(key, str(key))
 
 
+def _group_key(queryset: models.QuerySet, key_field: str) -> Coalesce:
+    """The breakdown key of a dimension as an expression, not the bare column.
+
+    Grouping on an expression stops SQLite from walking a whole-history index just because
+    it is ordered by that column; the period's range scan then drives the query.
+    """
+    if key_field in queryset.query.annotations:  # a dimension this kind of call lacks
+        return Coalesce(F(key_field), Value(None), output_field=models.IntegerField())
+    field = queryset.model._meta.get_field(key_field)
+    return Coalesce(
+        F(key_field),
+        Value(None),
+        output_field=field.target_field if field.is_relation else field,
+    )
+
+
+def period_range(time_field: str, periods) -> Q:
+    """Instants of `time_field` from the first period's start to the last period's end."""
+    return Q(
+        **{
+            f"{time_field}__gte": min(period.start for period in periods),
+            f"{time_field}__lt": max(period.end for period in periods),
+        }
+    )
+
+
+def period_bucket(time_field: str, periods) -> Case:
+    """The index in `periods` of the period holding the instant (None outside them all).
+
+    Each period keeps its half-open [start, end) test, so a call falls in exactly the bucket
+    it would be counted in if each period were queried on its own. For adjacent periods in
+    order (a report's trend) on instants already limited to `period_range`, the upper bounds
+    alone decide the same thing with half the comparisons.
+    """
+    adjacent = all(
+        earlier.end == later.start for earlier, later in zip(periods, periods[1:], strict=False)
+    )
+    if adjacent:
+        return Case(
+            *[
+                When(Q(**{f"{time_field}__lt": period.end}), then=Value(index))
+                for index, period in enumerate(periods)
+            ],
+            default=Value(None),
+            output_field=models.IntegerField(),
+        )
+    return Case(
+        *[
+            When(
+                Q(**{f"{time_field}__gte": period.start, f"{time_field}__lt": period.end}),
+                then=Value(index),
+            )
+            for index, period in enumerate(periods)
+        ],
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+def _add_row(target: dict, row: dict) -> None:
+    for name, value in row.items():
+        target[name] += value or 0
+
+
 def grouped(querysets: list[models.QuerySet], by: str | None, aggregates: dict) -> dict:
     """Aggregates summed over several querysets: {group key: {name: value}} (key None if no `by`).
 
@@ -75,32 +139,77 @@ def grouped(querysets: list[models.QuerySet], by: str | None, aggregates: dict) 
         if by is None:
             rows = [{"kpi_key": None, **queryset.order_by().aggregate(**aggregates)}]
         else:
-            key_field, label_field = DIMENSIONS[by]
-            # Grouping on an expression, not the bare column, stops SQLite from walking a
-            # whole-history index just because it is ordered by that column; the period's
-            # range scan then drives the query.
-            group = Coalesce(
-                F(key_field),
-                Value(None),
-                output_field=queryset.model._meta.get_field(key_field).target_field
-                if queryset.model._meta.get_field(key_field).is_relation
-                else queryset.model._meta.get_field(key_field),
-            )
+            key_field, label_field = dimension_fields(queryset, by)
             fields = ["kpi_key"] + ([label_field] if label_field else [])
             rows = []
             for row in (
-                queryset.order_by().annotate(kpi_key=group).values(*fields).annotate(**aggregates)
+                queryset.order_by()
+                .annotate(kpi_key=_group_key(queryset, key_field))
+                .values(*fields)
+                .annotate(**aggregates)
             ):
                 if label_field:
                     names[row["kpi_key"]] = row.pop(label_field)
                 rows.append(row)
         for row in rows:
             key = row.pop("kpi_key")
-            target = merged.setdefault(key, dict.fromkeys(aggregates, 0))
-            for name, value in row.items():
-                target[name] += value or 0
+            _add_row(merged.setdefault(key, dict.fromkeys(aggregates, 0)), row)
     merged_names = {key: group_label(by, key, names) for key in merged} if by else {}
     return {"rows": merged, "names": merged_names}
+
+
+def grouped_by_period(
+    querysets: list[models.QuerySet],
+    time_field: str,
+    periods: list,
+    dimensions: tuple[str, ...],
+    aggregates: dict,
+) -> dict:
+    """`grouped` for each of several periods and each dimension at once, in one query per
+    queryset: {(period, by): {"rows": ..., "names": ...}} for `by` None and each of
+    `dimensions`.
+
+    The query groups by the period bucket of `time_field` and every dimension together; each
+    (period, by) result is then the sum of its finest groups, which is exactly what `grouped`
+    gives for the querysets filtered to that period, as only additive aggregates are allowed.
+    """
+    keys = {by: f"kpi_{by}" for by in dimensions}
+    merged: dict = {(period, by): {} for period in periods for by in (None, *dimensions)}
+    names: dict = {by: {} for by in dimensions}
+    for queryset in querysets:
+        labels = {
+            by: label
+            for by in dimensions
+            if (label := dimension_fields(queryset, by)[1]) is not None
+        }
+        queryset = (
+            queryset.filter(period_range(time_field, periods))
+            .order_by()
+            .annotate(kpi_period=period_bucket(time_field, periods))
+            .annotate(**{keys[by]: _group_key(queryset, DIMENSIONS[by][0]) for by in dimensions})
+        )
+        fields = ["kpi_period", *keys.values(), *labels.values()]
+        for row in queryset.values(*fields).annotate(**aggregates):
+            index = row["kpi_period"]
+            for by, label_field in labels.items():
+                names[by][row[keys[by]]] = row[label_field]
+            if index is None:
+                continue  # between periods that are not adjacent
+            period = periods[index]
+            figures = {name: row[name] for name in aggregates}
+            for by in (None, *dimensions):
+                key = row[keys[by]] if by else None
+                _add_row(merged[period, by].setdefault(key, dict.fromkeys(aggregates, 0)), figures)
+    result = {}
+    for (period, by), rows in merged.items():
+        if by is None:
+            # As `grouped`: a headline always has its (possibly zero) totals.
+            rows.setdefault(None, dict.fromkeys(aggregates, 0))
+        result[period, by] = {
+            "rows": rows,
+            "names": {key: group_label(by, key, names[by]) for key in rows} if by else {},
+        }
+    return result
 
 
 def working_days(spec: CalendarSpec, first: dt.date, last: dt.date) -> int:

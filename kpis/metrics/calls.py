@@ -3,7 +3,8 @@
 Period membership is stated in each docstring: "logged in the period" means `opened_at`
 in [start, end); "resolved in the period" means the call's current resolution (`resolved_at`,
 the last one if it was reopened and resolved again) lies in [start, end). A reopened call that
-is open again has no resolution and counts as unresolved. Cancelled calls are never resolved.
+is open again has no resolution and counts as unresolved. Cancelled calls (and rejected
+requests) are never resolved. Calls are incidents and service requests (see source.py).
 All times are the measures stored at resolution (business seconds on the service's calendar
 with pending time excluded, and wall-clock seconds); nothing is recomputed per call.
 """
@@ -19,14 +20,23 @@ from kpis.metrics.base import (
     HOUR,
     Measure,
     grouped,
+    grouped_by_period,
     hours,
+    period_bucket,
+    period_range,
     ratio,
     working_days,
     working_days_before,
 )
 from kpis.metrics.periods import Period
-from kpis.metrics.source import Source, percentiles
-from servicedesk.choices import Channel, IncidentStatus
+from kpis.metrics.source import (
+    DIMENSIONS,
+    ENDED_UNRESOLVED,
+    Source,
+    percentiles,
+    percentiles_by_period,
+)
+from servicedesk.choices import Channel
 
 FOUR_HOURS = 4 * HOUR
 AGED_WORKING_DAYS = (5, 20)
@@ -40,19 +50,38 @@ def _resolved(period: Period) -> Q:
     return Q(resolved_at__gte=period.start, resolved_at__lt=period.end)
 
 
+def _logged_aggregates() -> dict:
+    return {
+        "logged": Count("id"),
+        "portal": Count("id", filter=Q(channel=Channel.PORTAL)),
+    }
+
+
+def _resolved_aggregates() -> dict:
+    return {
+        "resolved": Count("id"),
+        "first_contact": Count("id", filter=Q(resolved_first_contact=True)),
+        "incidents": Count("id", filter=Q(kpi_incident=True)),
+        "first_time": Count(
+            "id", filter=Q(kpi_incident=True, reassignment_count=0, reopen_count=0)
+        ),
+        "within_4h": Count("id", filter=Q(business_seconds_to_resolve__lte=FOUR_HOURS)),
+        "within_4h_wall": Count("id", filter=Q(wall_seconds_to_resolve__lte=FOUR_HOURS)),
+        "within_standard": Count(
+            "id",
+            filter=Q(business_seconds_to_resolve__lte=F("resolution_target_seconds")),
+        ),
+        "business_seconds": Sum("business_seconds_to_resolve"),
+        "target_seconds": Sum("resolution_target_seconds"),
+    }
+
+
 def logged_summary(source: Source, period: Period, by: str | None = None) -> dict:
     """Counts over calls logged in the period, grouped by a dimension (shared by several KPIs)."""
 
     def compute():
         querysets = [queryset.filter(_logged(period)) for queryset in source.calls()]
-        return grouped(
-            querysets,
-            by,
-            {
-                "logged": Count("id"),
-                "portal": Count("id", filter=Q(channel=Channel.PORTAL)),
-            },
-        )
+        return grouped(querysets, by, _logged_aggregates())
 
     return source.memo(("logged", period, by), compute)
 
@@ -62,25 +91,33 @@ def resolved_summary(source: Source, period: Period, by: str | None = None) -> d
 
     def compute():
         querysets = [queryset.filter(_resolved(period)) for queryset in source.calls()]
-        return grouped(
-            querysets,
-            by,
-            {
-                "resolved": Count("id"),
-                "first_contact": Count("id", filter=Q(resolved_first_contact=True)),
-                "first_time": Count("id", filter=Q(reassignment_count=0, reopen_count=0)),
-                "within_4h": Count("id", filter=Q(business_seconds_to_resolve__lte=FOUR_HOURS)),
-                "within_4h_wall": Count("id", filter=Q(wall_seconds_to_resolve__lte=FOUR_HOURS)),
-                "within_standard": Count(
-                    "id",
-                    filter=Q(business_seconds_to_resolve__lte=F("resolution_target_seconds")),
-                ),
-                "business_seconds": Sum("business_seconds_to_resolve"),
-                "target_seconds": Sum("resolution_target_seconds"),
-            },
-        )
+        return grouped(querysets, by, _resolved_aggregates())
 
     return source.memo(("resolved", period, by), compute)
+
+
+def _medians_by_priority(source: Source, period: Period) -> dict:
+    return source.memo(
+        ("median_by_priority", period),
+        lambda: percentiles(
+            [q.filter(_resolved(period)) for q in source.calls()],
+            "business_seconds_to_resolve",
+            "priority",
+            (0.5,),
+        ),
+    )
+
+
+def _spread(source: Source, period: Period, by: str | None) -> dict:
+    """Median and 90th percentile business seconds to resolve, per category or overall."""
+    return source.memo(
+        ("spread", period, by),
+        lambda: percentiles(
+            [q.filter(_resolved(period)) for q in source.calls()],
+            "business_seconds_to_resolve",
+            by,
+        ),
+    )
 
 
 def _ratio_measure(summary: dict, numerator: str, denominator: str, by: str | None) -> Measure:
@@ -127,7 +164,10 @@ def calls_logged(source: Source, period: Period, by: str | None = "channel") -> 
         summary = logged_summary(source, period, by)
         measure.rows = [
             {"key": key, "label": summary["names"][key], "value": totals["logged"]}
-            for key, totals in sorted(summary["rows"].items(), key=lambda item: -item[1]["logged"])
+            for key, totals in sorted(
+                summary["rows"].items(),
+                key=lambda item: (-item[1]["logged"], summary["names"][item[0]]),
+            )
         ]
     return measure
 
@@ -150,10 +190,11 @@ def first_contact_resolution(source: Source, period: Period, by: str | None = No
 
 
 def first_time_fix(source: Source, period: Period, by: str | None = None) -> Measure:
-    """First-time fix: resolved calls never reassigned to another team and never reopened ÷
-    resolved calls, as a percentage; both resolved in the period.
+    """First-time fix: resolved incidents never reassigned to another team and never reopened ÷
+    resolved incidents, as a percentage; both resolved in the period. Service requests are
+    not counted (a fulfilled request is not a fix).
     """
-    return _ratio_measure(resolved_summary(source, period, by), "first_time", "resolved", by)
+    return _ratio_measure(resolved_summary(source, period, by), "first_time", "incidents", by)
 
 
 def fixed_within_4_hours(source: Source, period: Period, by: str | None = None) -> Measure:
@@ -191,15 +232,7 @@ def time_to_fix_against_standard(source: Source, period: Period) -> Measure:
     is the mean business hours to resolve over all priorities.
     """
     summary = resolved_summary(source, period, "priority")
-    medians = source.memo(
-        ("median_by_priority", period),
-        lambda: percentiles(
-            [q.filter(_resolved(period)) for q in source.calls()],
-            "business_seconds_to_resolve",
-            "priority",
-            (0.5,),
-        ),
-    )
+    medians = _medians_by_priority(source, period)
     measure = Measure(
         value=None,
         columns=[
@@ -237,10 +270,9 @@ def resolution_by_category(source: Source, period: Period) -> Measure:
     the median and the 90th percentile business hours to fix (nearest-rank percentiles).
     The headline is the median over all resolved calls.
     """
-    resolved = [q.filter(_resolved(period)) for q in source.calls()]
     summary = resolved_summary(source, period, "category")
-    spread = percentiles(resolved, "business_seconds_to_resolve", "category")
-    overall = percentiles(resolved, "business_seconds_to_resolve")[None]
+    spread = _spread(source, period, "category")
+    overall = _spread(source, period, None)[None]
     measure = Measure(
         value=hours(overall[0]),
         extra={"p90_hours": hours(overall[1])},
@@ -251,7 +283,10 @@ def resolution_by_category(source: Source, period: Period) -> Measure:
             ("p90_hours", "90th percentile hours"),
         ],
     )
-    for key, totals in sorted(summary["rows"].items(), key=lambda item: -item[1]["resolved"]):
+    # Ties by name, so the order does not depend on how the database grouped the rows.
+    for key, totals in sorted(
+        summary["rows"].items(), key=lambda item: (-item[1]["resolved"], summary["names"][item[0]])
+    ):
         median, p90 = spread.get(key, (None, None))
         measure.rows.append(
             {
@@ -267,37 +302,77 @@ def resolution_by_category(source: Source, period: Period) -> Measure:
 
 def calendar_spec_for(source: Source):
     """The working calendar of the cut's organisation, else the default working week."""
-    organisation = (
-        Organisation.objects.filter(pk=source.cut.organisation).select_related("calendar").first()
-        if source.cut.organisation
-        else None
+
+    def compute():
+        organisation = (
+            Organisation.objects.filter(pk=source.cut.organisation)
+            .select_related("calendar")
+            .first()
+            if source.cut.organisation
+            else None
+        )
+        if organisation is not None and organisation.calendar is not None:
+            return organisation.calendar.spec()
+        return DEFAULT_WORKING_WEEK
+
+    return source.memo(("calendar_spec",), compute)
+
+
+def _backlog_aggregates(source: Source, period: Period, suffix: str = "") -> dict:
+    """Counts of the backlog at the period's end and of its aged part, named with `suffix`.
+
+    The conditions hold for either part of backlog_querysets (the call is still unresolved,
+    or was resolved at or after the end), so periods can share one query.
+    """
+    spec = calendar_spec_for(source)
+    waiting = Q(opened_at__lt=period.end) & (
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)
     )
-    if organisation is not None and organisation.calendar is not None:
-        return organisation.calendar.spec()
-    return DEFAULT_WORKING_WEEK
+    aggregates = {f"backlog{suffix}": Count("id", filter=waiting)}
+    for days in AGED_WORKING_DAYS:
+        cutoff = working_days_before(spec, period.end, days)
+        aggregates[f"aged_{days}{suffix}"] = Count("id", filter=waiting & Q(opened_at__lt=cutoff))
+    return aggregates
 
 
 def backlog_summary(source: Source, period: Period, by: str | None = "team") -> dict:
     """Calls in the backlog at the end of the period, and those aged over 5 and 20 working days.
 
-    In the backlog: logged before the period's end, not cancelled, and not resolved by then
-    (no resolution, or resolved at or after the end).
+    In the backlog: logged before the period's end, not cancelled or rejected, and not resolved
+    by then (no resolution, or resolved at or after the end).
     """
-    spec = calendar_spec_for(source)
-    aged = {days: working_days_before(spec, period.end, days) for days in AGED_WORKING_DAYS}
-    # Two disjoint parts (unresolved; resolved after the end), each a range scan on the
-    # (organisation, resolved_at) index; grouped() adds them up.
-    querysets = []
-    for queryset in source.calls():
-        logged = queryset.filter(opened_at__lt=period.end).exclude(status=IncidentStatus.CANCELLED)
-        querysets += [
-            logged.filter(resolved_at__isnull=True),
-            logged.filter(resolved_at__gte=period.end),
-        ]
-    aggregates = {"backlog": Count("id")}
-    for days, cutoff in aged.items():
-        aggregates[f"aged_{days}"] = Count("id", filter=Q(opened_at__lt=cutoff))
-    return source.memo(("backlog", period, by), lambda: grouped(querysets, by, aggregates))
+
+    def compute():
+        # Two disjoint parts (unresolved; resolved after the end), each a range scan on the
+        # (organisation, resolved_at) index; grouped() adds them up.
+        querysets = []
+        for queryset in source.calls():
+            logged = queryset.filter(opened_at__lt=period.end).exclude(status__in=ENDED_UNRESOLVED)
+            querysets += [
+                logged.filter(resolved_at__isnull=True),
+                logged.filter(resolved_at__gte=period.end),
+            ]
+        return grouped(querysets, by, _backlog_aggregates(source, period))
+
+    return source.memo(("backlog", period, by), compute)
+
+
+def _reassignment_events(source: Source, periods: list[Period]):
+    from servicedesk.models import Incident
+
+    return AuditEvent.objects.filter(
+        period_range("at", periods),
+        content_type=ContentType.objects.get_for_model(Incident),
+        after__has_key="reassignment_count",
+        organisation__in=source.organisation_ids(),
+    )
+
+
+def _count_reassignments(rows, direction: str, side: str, result: dict) -> None:
+    for row in rows:
+        team_id = row[f"{side}__team__id"]
+        if team_id is not None:
+            result.setdefault(int(team_id), {"in": 0, "out": 0})[direction] = row["n"]
 
 
 def reassignments(source: Source, period: Period) -> dict[int, dict[str, int]]:
@@ -306,28 +381,22 @@ def reassignments(source: Source, period: Period) -> dict[int, dict[str, int]]:
     A reassignment is an audited incident change that raised its reassignment count; the team
     before it is "out", the team after it is "in".
     """
-    from servicedesk.models import Incident
 
-    events = AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Incident),
-        at__gte=period.start,
-        at__lt=period.end,
-        after__has_key="reassignment_count",
-        organisation__in=source.organisation_ids(),
-    )
-    result: dict[int, dict[str, int]] = {}
-    for direction, side in (("in", "after"), ("out", "before")):
-        for row in events.values(f"{side}__team__id").annotate(n=Count("id")).order_by():
-            team_id = row[f"{side}__team__id"]
-            if team_id is not None:
-                result.setdefault(int(team_id), {"in": 0, "out": 0})[direction] = row["n"]
-    return result
+    def compute():
+        events = _reassignment_events(source, [period])
+        result: dict[int, dict[str, int]] = {}
+        for direction, side in (("in", "after"), ("out", "before")):
+            rows = events.values(f"{side}__team__id").annotate(n=Count("id")).order_by()
+            _count_reassignments(rows, direction, side, result)
+        return result
+
+    return source.memo(("reassignments", period), compute)
 
 
 def team_performance(source: Source, period: Period) -> Measure:
     """Team performance, per team: calls resolved in the period, % of them within their
-    service standard, the backlog at the period's end (logged before the end, not cancelled,
-    not resolved by then), the aged backlog (of it, logged more than 5 and more than 20
+    service standard, the backlog at the period's end (logged before the end, not cancelled
+    or rejected, not resolved by then), the aged backlog (of it, logged more than 5 and more than 20
     working days before the end) and reassignments into and out of the team during the
     period. The headline is the total backlog at the period's end.
     """
@@ -378,25 +447,15 @@ def calls_per_agent_per_day(source: Source, period: Period) -> Measure:
     mean of the agents' figures over agents who handled at least one call.
     """
     days = working_days(calendar_spec_for(source), period.first, period.last)
-    handled: dict[int, int] = {}
-    for queryset in source.calls():
-        on_behalf = queryset.filter(_logged(period)).exclude(logged_by=F("caller"))
-        resolved = queryset.filter(_resolved(period), assignee__isnull=False)
-        both = on_behalf.filter(_resolved(period), assignee=F("logged_by"))
-        for rows, sign, field in (
-            (on_behalf, 1, "logged_by"),
-            (resolved, 1, "assignee"),
-            (both, -1, "logged_by"),
-        ):
-            for row in rows.order_by().values(field).annotate(n=Count("id")):
-                handled[row[field]] = handled.get(row[field], 0) + sign * row["n"]
+    handled = source.memo(("handled", period), lambda: _handled(source, [period])[period])
     people = User.objects.in_bulk([agent for agent, count in handled.items() if count > 0])
     measure = Measure(
         value=None,
         columns=[("label", "Agent"), ("calls", "Calls handled"), ("value", "Per working day")],
         extra={"working_days": days},
     )
-    for agent_id, count in sorted(handled.items(), key=lambda item: -item[1]):
+    # Ties in agent order, so the rows do not depend on the order the database grouped in.
+    for agent_id, count in sorted(handled.items(), key=lambda item: (-item[1], item[0])):
         if count > 0 and agent_id in people:
             person = people[agent_id]
             measure.rows.append(
@@ -411,3 +470,117 @@ def calls_per_agent_per_day(source: Source, period: Period) -> Measure:
     measure.value = sum(rates) / len(rates) if rates else None
     measure.numerator, measure.denominator = sum(rates) if rates else None, len(rates)
     return measure
+
+
+def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, int]]:
+    """Distinct calls each agent handled in each period (see calls_per_agent_per_day): those
+    logged on a caller's behalf plus those resolved as assignee, less those that were both in
+    the same period. Three grouped queries per kind of call, whatever the number of periods."""
+    handled: dict[Period, dict[int, int]] = {period: {} for period in periods}
+    logged_in = period_bucket("opened_at", periods)
+    resolved_in = period_bucket("resolved_at", periods)
+    for queryset in source.calls():
+        on_behalf = (
+            queryset.filter(period_range("opened_at", periods))
+            .exclude(logged_by=F("caller"))
+            .annotate(kpi_period=logged_in)
+        )
+        resolved = queryset.filter(
+            period_range("resolved_at", periods), assignee__isnull=False
+        ).annotate(kpi_period=resolved_in)
+        # Logged and resolved by the same agent within one period: counted once.
+        both = (
+            queryset.filter(
+                period_range("opened_at", periods), period_range("resolved_at", periods)
+            )
+            .exclude(logged_by=F("caller"))
+            .filter(assignee=F("logged_by"))
+            .annotate(kpi_period=logged_in, kpi_resolved=resolved_in)
+            .filter(kpi_period=F("kpi_resolved"))
+        )
+        for rows, sign, field in (
+            (on_behalf, 1, "logged_by"),
+            (resolved, 1, "assignee"),
+            (both, -1, "logged_by"),
+        ):
+            for row in rows.order_by().values("kpi_period", field).annotate(n=Count("id")):
+                if row["kpi_period"] is None:
+                    continue
+                counts = handled[periods[row["kpi_period"]]]
+                counts[row[field]] = counts.get(row[field], 0) + sign * row["n"]
+    return handled
+
+
+def prefetch_call_trend(source: Source, periods: list[Period]) -> None:
+    """Compute the call KPIs' shared aggregates for all `periods` at once into the source's
+    memo: one query grouped by period (and dimension) per aggregate instead of one per period.
+
+    The KPI functions then read the memo and give exactly what they give period by period
+    (tests/kpis/test_metrics_fast.py holds them to that).
+    """
+    calls = source.calls()
+    # Every dimension at once: the trend reads some, the breakdowns of the report all.
+    for name, time_field, aggregates in (
+        ("logged", "opened_at", _logged_aggregates()),
+        ("resolved", "resolved_at", _resolved_aggregates()),
+    ):
+        results = grouped_by_period(calls, time_field, periods, tuple(DIMENSIONS), aggregates)
+        for (period, by), result in results.items():
+            source.prime((name, period, by), result)
+    value = "business_seconds_to_resolve"
+    medians = percentiles_by_period(calls, "resolved_at", periods, value, "priority", (0.5,))
+    for period, result in medians.items():
+        source.prime(("median_by_priority", period), result)
+    for by in (None, "category"):
+        for period, result in percentiles_by_period(
+            calls, "resolved_at", periods, value, by
+        ).items():
+            source.prime(("spread", period, by), result)
+    for period, result in _handled(source, periods).items():
+        source.prime(("handled", period), result)
+    _prefetch_backlog(source, periods, "team")
+    _prefetch_reassignments(source, periods)
+
+
+def _prefetch_backlog(source: Source, periods: list[Period], by: str) -> None:
+    """backlog_summary for every period in one grouped query per part: a count per period."""
+    aggregates: dict = {}
+    for index, period in enumerate(periods):
+        aggregates.update(_backlog_aggregates(source, period, f"_{index}"))
+    last_end = max(period.end for period in periods)
+    first_end = min(period.end for period in periods)
+    querysets = []
+    for queryset in source.calls():
+        logged = queryset.filter(opened_at__lt=last_end).exclude(status__in=ENDED_UNRESOLVED)
+        querysets += [
+            logged.filter(resolved_at__isnull=True),
+            logged.filter(resolved_at__gte=first_end),
+        ]
+    merged = grouped(querysets, by, aggregates)
+    for index, period in enumerate(periods):
+        rows = {}
+        for key, totals in merged["rows"].items():
+            # A group is in a period's backlog only if it has calls there, as with grouped().
+            if totals[f"backlog_{index}"]:
+                rows[key] = {
+                    name: totals[f"{name}_{index}"]
+                    for name in ("backlog", *(f"aged_{days}" for days in AGED_WORKING_DAYS))
+                }
+        names = {key: merged["names"][key] for key in rows}
+        source.prime(("backlog", period, by), {"rows": rows, "names": names})
+
+
+def _prefetch_reassignments(source: Source, periods: list[Period]) -> None:
+    """reassignments for every period in two grouped queries (in and out)."""
+    events = _reassignment_events(source, periods).annotate(kpi_period=period_bucket("at", periods))
+    result: dict[Period, dict] = {period: {} for period in periods}
+    for direction, side in (("in", "after"), ("out", "before")):
+        rows = events.values("kpi_period", f"{side}__team__id").annotate(n=Count("id")).order_by()
+        by_period: dict[int, list] = {}
+        for row in rows:
+            if row["kpi_period"] is not None:
+                by_period.setdefault(row["kpi_period"], []).append(row)
+        for index, period_rows in by_period.items():
+            _count_reassignments(period_rows, direction, side, result[periods[index]])
+    for period, moves in result.items():
+        source.prime(("reassignments", period), moves)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from core.calendars import business_seconds_between
@@ -171,8 +171,11 @@ def availability(source: Source, period: Period) -> Measure:
     )
     scheduled_total = outage_total = 0.0
     for service in services:
-        spec = service.calendar.spec() if service.calendar_id else ALWAYS_OPEN
-        scheduled = business_seconds_between(spec, period.start, period.end) / 60
+        spec = _calendar_spec(source, service)
+        scheduled = source.memo(
+            ("scheduled_minutes", service.calendar_id, period),
+            lambda spec=spec: business_seconds_between(spec, period.start, period.end) / 60,
+        )
         down = sum(
             business_seconds_between(spec, start, end) / 60
             for start, end in _merge(outages.get(service.pk, []))
@@ -196,6 +199,13 @@ def availability(source: Source, period: Period) -> Measure:
     measure.numerator, measure.denominator = outage_total + manual, scheduled_total
     measure.extra = {"manual_outage_minutes": manual}
     return measure
+
+
+def _calendar_spec(source: Source, service):
+    """The service's calendar as a CalendarSpec, read once per source (services share them)."""
+    if not service.calendar_id:
+        return ALWAYS_OPEN
+    return source.memo(("calendar", service.calendar_id), service.calendar.spec)
 
 
 def demand(source: Source, period: Period) -> Measure:
@@ -233,13 +243,15 @@ def _survey_sets(source: Source, period: Period):
     """Survey scores in scope answered in the period: post-resolution ratings of calls under
     the cut, and monthly staff survey answers (only when the cut names no call attribute
     other than the organisation, since staff answers are about the service as a whole)."""
-    from core.visibility import visible_to
     from kpis.models import StaffSurveyAnswer
     from servicedesk.models import SurveyResponse
 
-    filters = {f"incident__{name}": value for name, value in source.cut.filters().items()}
-    ratings = visible_to(SurveyResponse.objects.all(), source.user).filter(
-        created_at__gte=period.start, created_at__lt=period.end, **filters
+    # Ratings of the calls in scope under the cut, tested call by call (EXISTS on the call's
+    # key) so that the period's range on the answers' created_at index drives the query,
+    # not the organisation's whole call history.
+    calls = source.incidents().filter(pk=OuterRef("incident_id"))
+    ratings = SurveyResponse.objects.filter(
+        Exists(calls), created_at__gte=period.start, created_at__lt=period.end
     )
     staff = StaffSurveyAnswer.objects.filter(
         organisation__in=source.organisation_ids(),
@@ -257,6 +269,12 @@ def customer_satisfaction(source: Source, period: Period) -> Measure:
     the answers given in the period to post-resolution sampling (callers rating their resolved
     call) and to the monthly staff survey, together. No answers means no data.
     """
+    # Once per source: the happiness index reads the same figures.
+    return source.memo(("satisfaction", period), lambda: _satisfaction(source, period))
+
+
+def _satisfaction(source: Source, period: Period) -> Measure:
+    """customer_satisfaction computed (two aggregate queries: ratings and staff answers)."""
     measure = Measure(
         value=None,
         columns=[

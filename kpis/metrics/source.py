@@ -1,11 +1,14 @@
 """What a KPI is computed over: the calls (and changes, surveys, manual measures) a person may
 see, narrowed by a cut (organisation, team, service, category, priority, channel).
 
-"Calls" are incidents plus service requests. Service requests do not exist yet, so
-`call_querysets` returns the incidents alone; when requests land they are added there, and
-every call KPI picks them up, because KPIs only use the stored measure fields both kinds
-share (`opened_at`, `resolved_at`, `business_seconds_to_resolve`, ...) and combine the
-querysets' aggregates (counts and sums add; percentiles use UNION ALL in one query).
+"Calls" are incidents plus service requests (DESIGN.md section 6). `call_querysets` gives one
+queryset per kind, each presenting the same call fields, so every call KPI counts both kinds:
+KPIs only use the stored measure fields the kinds share (`opened_at`, `resolved_at`,
+`business_seconds_to_resolve`, ...) and combine the querysets' aggregates (counts and sums
+add; percentiles use UNION ALL in one query). A service request has no category, is never
+reassigned, reopened or fulfilled at first contact, and its "assignee" (resolver) is whoever
+finished its last fulfilment task; `kpi_incident` tells the kinds apart where a definition
+counts incidents only (first-time fix).
 """
 
 from __future__ import annotations
@@ -69,11 +72,40 @@ def _scoped_calls(model, user) -> models.QuerySet:
     return visible_to(model.objects.all(), user)
 
 
-def call_querysets(user) -> list[models.QuerySet]:
-    """Every kind of call `user` may see, one queryset per kind (incidents for now)."""
-    from servicedesk.models import Incident
+# States in which a call ended without a resolution: never resolved, never in the backlog.
+ENDED_UNRESOLVED = ("cancelled", "rejected")
 
-    return [_scoped_calls(Incident, user)]
+
+def call_querysets(user) -> list[models.QuerySet]:
+    """Every kind of call `user` may see, one queryset per kind: incidents, service requests.
+
+    A request presents the incident fields the KPIs read under the same names (see the module
+    docstring), as annotations, so one KPI query serves both kinds.
+    """
+    from servicedesk.models import Incident
+    from servicerequests.models import ServiceRequest
+
+    return [
+        _scoped_calls(Incident, user).annotate(kpi_incident=models.Value(True)),
+        _scoped_calls(ServiceRequest, user).annotate(
+            kpi_incident=models.Value(False),
+            caller=models.F("requester"),
+            assignee=models.F("fulfilled_by"),
+            category=models.Value(None, output_field=models.IntegerField()),
+            resolved_first_contact=models.Value(False),
+            reassignment_count=models.Value(0),
+            reopen_count=models.Value(0),
+        ),
+    ]
+
+
+def dimension_fields(queryset: models.QuerySet, by: str) -> tuple[str, str | None]:
+    """The key field and label field of dimension `by` on this kind of call; no label field
+    where the kind lacks the dimension (a request's category is always empty)."""
+    key_field, label_field = DIMENSIONS[by]
+    if key_field in queryset.query.annotations:
+        return key_field, None
+    return key_field, label_field
 
 
 @dataclass
@@ -95,6 +127,15 @@ class Source:
 
         return _scoped_calls(Incident, self.user).filter(**self.cut.filters())
 
+    def requests(self) -> models.QuerySet:
+        """The visible service requests under the cut (none under a category: they have none)."""
+        from servicerequests.models import ServiceRequest
+
+        queryset = _scoped_calls(ServiceRequest, self.user)
+        if self.cut.category:
+            return queryset.none()
+        return queryset.filter(**self.cut.filters())
+
     def organisations(self) -> models.QuerySet:
         """The organisations in scope: those the person may see, narrowed to the cut's."""
         queryset = visible_to(Organisation.objects.all(), self.user)
@@ -114,6 +155,55 @@ class Source:
             self._cache[key] = compute()
         return self._cache[key]
 
+    def prime(self, key, value) -> None:
+        """Store an aggregate computed ahead (for several periods at once) unless already known;
+        `memo` then returns it instead of querying."""
+        self._cache.setdefault(key, value)
+
+
+def _percentile_rows(
+    querysets: list[models.QuerySet],
+    value_field: str,
+    group_field: str | None,
+    fractions: tuple[float, ...],
+    bucket=None,
+) -> list[tuple] | None:
+    """Rows (bucket, group, p1, p2, ...) of nearest-rank percentiles per bucket and group, in
+    one SQL query; None when every queryset is empty. The bucket is 0 without `bucket`."""
+    parts, params = [], []
+    using = querysets[0].db
+    for queryset in querysets:
+        group = models.Value(0) if group_field is None else models.F(group_field)
+        rows = (
+            queryset.filter(**{f"{value_field}__isnull": False})
+            .annotate(
+                kpi_b=models.Value(0) if bucket is None else bucket,
+                kpi_g=group,
+                kpi_v=models.F(value_field),
+            )
+            .values_list("kpi_b", "kpi_g", "kpi_v")
+        )
+        try:
+            sql, part_params = rows.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            continue  # e.g. .none(): contributes no values
+        parts.append(f"SELECT kpi_b, kpi_g, kpi_v FROM ({sql}) AS part")
+        params.extend(part_params)
+    if not parts:
+        return None
+    union = " UNION ALL ".join(parts)
+    picks = ", ".join(f"MIN(CASE WHEN cd >= {float(p)!r} THEN v END)" for p in fractions)
+    sql = (
+        f"SELECT b, g, {picks} FROM ("
+        "SELECT kpi_b AS b, kpi_g AS g, kpi_v AS v, "
+        "CUME_DIST() OVER (PARTITION BY kpi_b, kpi_g ORDER BY kpi_v) AS cd "
+        f"FROM ({union}) AS u"
+        ") AS ranked GROUP BY b, g"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
 
 def percentiles(
     querysets: list[models.QuerySet],
@@ -129,35 +219,41 @@ def percentiles(
     """
     if not querysets:
         return {}
-    parts, params = [], []
-    using = querysets[0].db
-    for queryset in querysets:
-        group = models.Value(0) if group_field is None else models.F(group_field)
-        rows = (
-            queryset.filter(**{f"{value_field}__isnull": False})
-            .annotate(kpi_g=group, kpi_v=models.F(value_field))
-            .values_list("kpi_g", "kpi_v")
-        )
-        try:
-            sql, part_params = rows.order_by().query.sql_with_params()
-        except EmptyResultSet:
-            continue  # e.g. .none(): contributes no values
-        parts.append(f"SELECT kpi_g, kpi_v FROM ({sql}) AS part")
-        params.extend(part_params)
-    if not parts:
+    rows = _percentile_rows(querysets, value_field, group_field, fractions)
+    if rows is None:
         return {None: tuple(None for _ in fractions)} if group_field is None else {}
-    union = " UNION ALL ".join(parts)
-    picks = ", ".join(f"MIN(CASE WHEN cd >= {float(p)!r} THEN v END)" for p in fractions)
-    sql = (
-        f"SELECT g, {picks} FROM ("
-        "SELECT kpi_g AS g, kpi_v AS v, "
-        "CUME_DIST() OVER (PARTITION BY kpi_g ORDER BY kpi_v) AS cd "
-        f"FROM ({union}) AS u"
-        ") AS ranked GROUP BY g"
-    )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        result = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+    result = {row[1]: tuple(row[2:]) for row in rows}
     if group_field is None:
         return {None: result.get(0, tuple(None for _ in fractions))}
+    return result
+
+
+def percentiles_by_period(
+    querysets: list[models.QuerySet],
+    time_field: str,
+    periods: list,
+    value_field: str,
+    group_field: str | None = None,
+    fractions: tuple[float, ...] = (0.5, 0.9),
+) -> dict:
+    """`percentiles` over the calls of each period (by `time_field`), all in one SQL query:
+    {period: what `percentiles` returns for the querysets filtered to that period}."""
+    from kpis.metrics.base import period_bucket, period_range
+
+    nothing = {None: tuple(None for _ in fractions)} if group_field is None else {}
+    if not querysets:
+        return {period: {} for period in periods}
+    rows = _percentile_rows(
+        [queryset.filter(period_range(time_field, periods)) for queryset in querysets],
+        value_field,
+        group_field,
+        fractions,
+        bucket=period_bucket(time_field, periods),
+    )
+    result: dict = {period: {} for period in periods}
+    for row in rows or []:
+        if row[0] is not None:
+            result[periods[row[0]]][row[1]] = tuple(row[2:])
+    if group_field is None:
+        return {period: {None: found.get(0, nothing[None])} for period, found in result.items()}
     return result

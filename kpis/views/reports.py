@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
 
 from core.exports import workbook_response
 from core.views.generic import ObjectListView
@@ -18,11 +19,12 @@ from kpis.excel import report_workbook
 from kpis.forms import ReportParametersForm
 from kpis.metrics import KPI_BY_KEY, KPIS, PeriodKind, Source
 from kpis.metrics.periods import Period
+from kpis.metrics.source import ENDED_UNRESOLVED
 from kpis.reports import BREAKDOWNS, build_report, format_value
-from servicedesk.choices import IncidentStatus
 from servicedesk.filtersets import IncidentFilterSet
 from servicedesk.models import Incident
 from servicedesk.tables import IncidentTable
+from servicerequests.tables import ServiceRequestTable
 
 
 class KpiPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -165,7 +167,7 @@ def drilldown_filter(kind: str, period: Period) -> Q:
     if kind == "backlog":
         return (
             Q(opened_at__lt=period.end)
-            & ~Q(status=IncidentStatus.CANCELLED)
+            & ~Q(status__in=ENDED_UNRESOLVED)
             & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end))
         )
     if kind == "major":
@@ -186,6 +188,9 @@ class DrilldownView(KpiPageMixin, ObjectListView):
     table_class = IncidentTable
     filterset_class = IncidentFilterSet
     permission_required = "core.use_kpis"
+    template_name = "kpis/drilldown.html"
+    # KPIs that count incidents alone; the others count service requests too.
+    INCIDENT_ONLY = ("first_time_fix", "major_incidents")
 
     def get(self, request, *args, **kwargs):
         """Without a KPI made of calls there is nothing to list: back to the dashboard."""
@@ -203,12 +208,27 @@ class DrilldownView(KpiPageMixin, ObjectListView):
         self.kpi = kpi
         form = self.parameters()
         self.period = form.period_value()
-        source = Source(self.request.user, form.cut())
+        self.source = source = Source(self.request.user, form.cut())
         return (
             source.incidents()
             .filter(drilldown_filter(kpi.drilldown, self.period))
             .select_related("caller", "service", "category", "team", "assignee")
         )
+
+    def get_context_data(self, **kwargs):
+        """The incidents' table (with filters and export) and, where the KPI counts them, the
+        service requests behind the number as a second table."""
+        context = super().get_context_data(**kwargs)
+        if self.kpi.key not in self.INCIDENT_ONLY:
+            requests = (
+                self.source.requests()
+                .filter(drilldown_filter(self.kpi.drilldown, self.period))
+                .select_related("item", "requester", "organisation", "team")
+            )
+            table = ServiceRequestTable(requests, prefix="req-")
+            RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
+            context["request_table"] = table
+        return context
 
     def get_title(self) -> str:
         """ "Calls behind <KPI>, <period>"."""

@@ -1,0 +1,121 @@
+"""The report's fast path (every trend period and every breakdown read in one grouped query per
+aggregate) gives exactly the figures of computing each period on its own.
+
+Data: the week of Mon 23 Nov 2026 (conftest.week_of_calls), whose calls fall on several days,
+in two ISO weeks and in two months (I was logged on Fri 30 Oct).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kpis.metrics import KPI_BY_KEY, KPIS, Cut, Period, Source, prefetch_trend
+from kpis.metrics.base import grouped, grouped_by_period
+from kpis.metrics.calls import _resolved_aggregates
+from kpis.metrics.periods import PeriodKind
+from kpis.reports import BREAKDOWNS, build_report
+from servicedesk import actions
+
+pytestmark = pytest.mark.django_db
+
+WEEK = Period.containing(PeriodKind.WEEK, dt.date(2026, 11, 23))
+DAYS = Period.containing(PeriodKind.DAY, dt.date(2026, 11, 29)).trend(10)
+WEEKS = WEEK.trend(6)
+MONTHS = Period.containing(PeriodKind.MONTH, dt.date(2026, 11, 23)).trend(3)
+# Not adjacent: the calls of the weeks between are in no period.
+GAPPED = [WEEKS[0], WEEKS[3], WEEKS[5]]
+RESOLVED_KPIS = ("first_contact_resolution", "first_time_fix", "fixed_within_4_hours")
+
+
+def _sources(w):
+    return {
+        "admin": (w.admin, Cut()),
+        "north manager": (w.manager_north, Cut()),
+        "one organisation": (w.admin, Cut(organisation=w.north.pk)),
+        "one team": (w.admin, Cut(team=w.desk.pk)),
+        "one channel": (w.admin, Cut(channel="portal")),
+    }
+
+
+@pytest.mark.parametrize(
+    "periods", [DAYS, WEEKS, MONTHS, GAPPED], ids=["days", "weeks", "months", "gapped"]
+)
+def test_should_give_each_period_the_figures_it_has_when_computed_alone(week_of_calls, periods):
+    w = week_of_calls
+    # A rating, so satisfaction and the happiness index have data in one of the periods.
+    actions.do_rate_incident(w.calls["B"].pk, actor=w.requester_north, score=5)
+    for name, (user, cut) in _sources(w).items():
+        fast = Source(user, cut)
+        prefetch_trend(fast, periods)
+        for kpi in KPIS:
+            for period in periods:
+                alone = kpi.compute(Source(user, cut), period)
+                assert kpi.compute(fast, period) == alone, (name, kpi.key, period.label)
+                if kpi.breaks_down:
+                    for by in BREAKDOWNS:
+                        alone = kpi.compute(Source(user, cut), period, by=by)
+                        assert kpi.compute(fast, period, by=by) == alone, (name, kpi.key, by)
+
+
+def test_should_have_data_in_several_buckets_so_the_comparison_means_something(week_of_calls):
+    w = week_of_calls
+    logged = [KPI_BY_KEY["calls_logged"].compute(Source(w.admin), p).value for p in WEEKS]
+    # I (Fri 30 Oct), B (Fri 20 Nov) and A C D E F H (this week) in three different weeks.
+    assert logged == [0, 1, 0, 0, 1, 6]
+    backlog = [KPI_BY_KEY["team_performance"].compute(Source(w.admin), p).value for p in WEEKS]
+    assert backlog[-1] == 2 and backlog[1] == 1  # F and I at the end; I alone in its own week
+
+
+def test_should_read_the_trend_and_breakdowns_of_ratio_kpis_without_further_queries(
+    week_of_calls,
+):
+    w = week_of_calls
+    prefetch_trend(Source(w.admin), WEEKS[:1])  # the person's scope and content types, cached
+    source = Source(w.admin)
+    with CaptureQueriesContext(connection) as ahead:
+        prefetch_trend(source, WEEKS)
+    with CaptureQueriesContext(connection) as after:
+        for key in RESOLVED_KPIS + ("self_service_share", "within_standard", "calls_logged"):
+            for period in WEEKS:
+                KPI_BY_KEY[key].compute(source, period)
+                for by in BREAKDOWNS:
+                    KPI_BY_KEY[key].compute(source, period, by=by)
+        for key in ("time_to_fix", "resolution_by_category", "team_performance"):
+            for period in WEEKS:
+                KPI_BY_KEY[key].compute(source, period)
+    assert len(after) == 0
+    # The same number of queries for 6 periods as for 1: one per aggregate, not per period.
+    single = Source(w.admin)
+    with CaptureQueriesContext(connection) as one:
+        prefetch_trend(single, WEEKS[-1:])
+    assert len(ahead) == len(one)
+
+
+def test_should_group_by_every_dimension_at_once_as_each_dimension_alone(week_of_calls):
+    w = week_of_calls
+    calls = Source(w.admin).calls()
+    together = grouped_by_period(
+        calls, "resolved_at", WEEKS, tuple(BREAKDOWNS), _resolved_aggregates()
+    )
+    for period in WEEKS:
+        in_period = [
+            q.filter(resolved_at__gte=period.start, resolved_at__lt=period.end) for q in calls
+        ]
+        for by in (None, *BREAKDOWNS):
+            assert together[period, by] == grouped(in_period, by, _resolved_aggregates()), by
+
+
+def test_should_build_the_pack_trend_from_the_values_of_each_period_alone(week_of_calls):
+    w = week_of_calls
+    report = build_report(w.manager_north, WEEK, trend=6, breakdowns=True)
+    for line in report.lines:
+        if line.kpi.key == "asset_health":
+            continue
+        expected = [(p.label, line.kpi.compute(Source(w.manager_north), p).value) for p in WEEKS]
+        assert line.trend == expected, line.kpi.key
+        for by, measure in line.breakdowns.items():
+            assert measure == line.kpi.compute(Source(w.manager_north), WEEK, by=by)
