@@ -10,7 +10,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from core.calendars import CalendarSpec, open_intervals
-from kpis.metrics.source import DIMENSIONS, dimension_fields
+from kpis.metrics.source import DIMENSIONS, dimension_fields, dimension_names
 
 HOUR = 3600
 
@@ -175,24 +175,20 @@ def grouped_by_period(
     """
     keys = {by: f"kpi_{by}" for by in dimensions}
     merged: dict = {(period, by): {} for period in periods for by in (None, *dimensions)}
-    names: dict = {by: {} for by in dimensions}
+    seen: dict = {by: set() for by in dimensions}
     for queryset in querysets:
-        labels = {
-            by: label
-            for by in dimensions
-            if (label := dimension_fields(queryset, by)[1]) is not None
-        }
         queryset = (
             queryset.filter(period_range(time_field, periods))
             .order_by()
             .annotate(kpi_period=period_bucket(time_field, periods))
             .annotate(**{keys[by]: _group_key(queryset, DIMENSIONS[by][0]) for by in dimensions})
         )
-        fields = ["kpi_period", *keys.values(), *labels.values()]
-        for row in queryset.values(*fields).annotate(**aggregates):
+        # Names are looked up afterwards by key: joining the four named tables into this
+        # query, which reads every call of the periods, cost more than the query itself.
+        for row in queryset.values("kpi_period", *keys.values()).annotate(**aggregates):
+            for by in dimensions:
+                seen[by].add(row[keys[by]])
             index = row["kpi_period"]
-            for by, label_field in labels.items():
-                names[by][row[keys[by]]] = row[label_field]
             if index is None:
                 continue  # between periods that are not adjacent
             period = periods[index]
@@ -200,6 +196,7 @@ def grouped_by_period(
             for by in (None, *dimensions):
                 key = row[keys[by]] if by else None
                 _add_row(merged[period, by].setdefault(key, dict.fromkeys(aggregates, 0)), figures)
+    names = {by: dimension_names(by, seen[by]) for by in dimensions}
     result = {}
     for (period, by), rows in merged.items():
         if by is None:

@@ -33,8 +33,8 @@ from kpis.metrics.source import (
     DIMENSIONS,
     ENDED_UNRESOLVED,
     Source,
+    percentile_grid,
     percentiles,
-    percentiles_by_period,
 )
 from servicedesk.choices import Channel
 
@@ -527,15 +527,22 @@ def prefetch_call_trend(source: Source, periods: list[Period]) -> None:
         results = grouped_by_period(calls, time_field, periods, tuple(DIMENSIONS), aggregates)
         for (period, by), result in results.items():
             source.prime((name, period, by), result)
-    value = "business_seconds_to_resolve"
-    medians = percentiles_by_period(calls, "resolved_at", periods, value, "priority", (0.5,))
-    for period, result in medians.items():
-        source.prime(("median_by_priority", period), result)
-    for by in (None, "category"):
-        for period, result in percentiles_by_period(
-            calls, "resolved_at", periods, value, by
-        ).items():
-            source.prime(("spread", period, by), result)
+    # The medians by priority and the spreads overall and by category in one scan.
+    grid = percentile_grid(
+        calls,
+        "resolved_at",
+        periods,
+        "business_seconds_to_resolve",
+        {
+            "median_by_priority": ("priority", (0.5,)),
+            "spread_all": (None, (0.5, 0.9)),
+            "spread_category": ("category", (0.5, 0.9)),
+        },
+    )
+    for period in periods:
+        source.prime(("median_by_priority", period), grid["median_by_priority"][period])
+        source.prime(("spread", period, None), grid["spread_all"][period])
+        source.prime(("spread", period, "category"), grid["spread_category"][period])
     for period, result in _handled(source, periods).items():
         source.prime(("handled", period), result)
     _prefetch_backlog(source, periods, "team")
