@@ -17,7 +17,7 @@ from django import forms
 
 from core.exceptions import InvalidInput
 from core.models import User
-from servicerequests.choices import Decision, FieldKind
+from servicerequests.choices import Decision, FieldKind, RequestChannel
 from servicerequests.models import RequestField, RequestItem
 
 QUANTITY = "quantity"
@@ -174,6 +174,39 @@ def describe_answers(service_request) -> list[tuple[str, str]]:
             text = str(value)
         described.append((definition.label, text))
     return described
+
+
+class OnBehalfForm(forms.Form):
+    """For service desk agents ordering on a caller's behalf: who the request is for and how
+    it reached the desk. Only people the agent may see are offered; empty means themselves."""
+
+    prefix = "behalf"
+
+    requester = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="For whom",
+        help_text="The person the request is for; leave empty to order for yourself.",
+    )
+    channel = forms.ChoiceField(
+        choices=[
+            (RequestChannel.PHONE, RequestChannel.PHONE.label),
+            (RequestChannel.EMAIL, RequestChannel.EMAIL.label),
+        ],
+        initial=RequestChannel.PHONE,
+        label="Reached us by",
+        help_text="How the caller asked (when ordering for someone else).",
+    )
+
+    def __init__(self, *args, agent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requester"].queryset = (
+            User.objects.visible_to(agent).filter(is_active=True).order_by("last_name", "pk")
+        )
+
+    def requester_or(self, agent):
+        """The chosen requester, else the agent; call after is_valid()."""
+        return self.cleaned_data.get("requester") or agent
 
 
 class ApprovalDecisionForm(forms.Form):

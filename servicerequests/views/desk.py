@@ -33,6 +33,9 @@ class RequestListView(ObjectListView):
     table_class = ServiceRequestTable
     filterset_class = ServiceRequestFilterSet
     title = "Service requests"
+    # "New" opens the catalogue, whose order form lets an agent order for a caller.
+    create_url_name = "servicerequests:catalogue"
+    create_permission = "servicerequests.log_request_for_others"
 
     def get_queryset(self):
         """The requests of the organisations the agent's teams serve."""

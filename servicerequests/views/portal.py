@@ -12,13 +12,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.exceptions import ActionError, InvalidInput
+from core.models import User
 from core.views.generic import ObjectDetailView, ObjectListView
 from servicedesk.models import Service, ServiceStandard
 from servicerequests import actions, approval_rules, queries
 from servicerequests.actions.requests import request_targets, total_cost_of
-from servicerequests.choices import ApprovalStep, DecisionRule, FieldKind
+from servicerequests.choices import ApprovalStep, DecisionRule, FieldKind, RequestChannel
 from servicerequests.filtersets import ServiceRequestFilterSet
-from servicerequests.forms import QUANTITY, RequestFormInvalid, build_request_form
+from servicerequests.forms import (
+    QUANTITY,
+    OnBehalfForm,
+    RequestFormInvalid,
+    build_request_form,
+)
 from servicerequests.models import RequestItem, ServiceRequest
 from servicerequests.tables import ServiceRequestTable
 from servicerequests.views.shared import PermissionPageMixin, bootstrap, request_page_context
@@ -131,17 +137,32 @@ class ItemOrderView(PermissionPageMixin, View):
             queries.published_items().select_related("standard", "service__calendar"), pk=pk
         )
 
-    def render_page(self, request, item, form, status=200):
-        """The item, its targets for this person, the form and the approvals it needs."""
-        user = request.user
-        priority, response, resolution = request_targets(item, user.is_vip)
+    def behalf_form(self, request, data=None) -> OnBehalfForm | None:
+        """The "for whom" part of the form, for those who may order on someone's behalf."""
+        if not request.user.has_perm("servicerequests.log_request_for_others"):
+            return None
+        return bootstrap(OnBehalfForm(data, agent=request.user))
+
+    def requester_for(self, request, data) -> User:
+        """Whom the typed-in form orders for: the chosen caller if valid, else oneself."""
+        behalf = self.behalf_form(request, data)
+        if behalf is not None and behalf.is_valid():
+            return behalf.requester_or(request.user)
+        return request.user
+
+    def render_page(self, request, item, form, behalf=None, status=200):
+        """The item, its targets for the requester, the form and the approvals it needs."""
+        data = form.data if form.is_bound else {}
+        requester = self.requester_for(request, data) if data else request.user
+        priority, response, resolution = request_targets(item, requester.is_vip)
         context = {
             "title": item.name,
             "item": item,
             "form": form,
+            "behalf": behalf if behalf is not None else self.behalf_form(request),
             "response_minutes": response // 60,
             "resolution_minutes": resolution // 60,
-            "preview": approval_preview(item, user, form.data if form.is_bound else {}),
+            "preview": approval_preview(item, requester, data),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -154,14 +175,18 @@ class ItemOrderView(PermissionPageMixin, View):
         """Submit through the action; per-field errors and nothing created when invalid."""
         item = self.get_item(pk)
         form = bootstrap(build_request_form(item, request.user, request.POST))
-        if form.is_valid():
+        behalf = self.behalf_form(request, request.POST)
+        if form.is_valid() and (behalf is None or behalf.is_valid()):
+            requester = behalf.requester_or(request.user) if behalf else request.user
+            on_behalf = requester.pk != request.user.pk
             try:
                 service_request = actions.do_submit_request(
                     actor=request.user,
-                    requester=request.user,
+                    requester=requester,
                     item=item,
                     answers=form.answers(),
                     quantity=form.quantity(),
+                    channel=behalf.cleaned_data["channel"] if on_behalf else RequestChannel.PORTAL,
                 )
             except RequestFormInvalid as exc:
                 for field, errors in exc.errors.items():
@@ -170,13 +195,20 @@ class ItemOrderView(PermissionPageMixin, View):
             except ActionError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
+                for_whom = f" for {requester.get_full_name() or requester}" if on_behalf else ""
                 messages.success(
                     request,
-                    f"{service_request.reference} is submitted: "
+                    f"{service_request.reference} is submitted{for_whom}: "
                     f"{service_request.get_status_display().lower()}.",
                 )
-                return HttpResponseRedirect(service_request.get_portal_url())
-        return self.render_page(request, item, form)
+                # An agent ordering for a caller goes on to the desk's page of the request.
+                url = (
+                    service_request.get_absolute_url()
+                    if on_behalf
+                    else service_request.get_portal_url()
+                )
+                return HttpResponseRedirect(url)
+        return self.render_page(request, item, form, behalf=behalf)
 
 
 class ApprovalPreviewView(ItemOrderView):
@@ -190,7 +222,12 @@ class ApprovalPreviewView(ItemOrderView):
         return render(
             request,
             "servicerequests/_approval_preview.html",
-            {"item": item, "preview": approval_preview(item, request.user, request.POST)},
+            {
+                "item": item,
+                "preview": approval_preview(
+                    item, self.requester_for(request, request.POST), request.POST
+                ),
+            },
         )
 
 

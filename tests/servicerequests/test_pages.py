@@ -197,6 +197,55 @@ def test_should_say_why_an_order_cannot_be_submitted_and_create_nothing(cast):
     assert ServiceRequest.objects.count() == 0
 
 
+def test_should_let_an_agent_order_for_a_caller_on_the_phone(cast):
+    agent, caller = cast.world.agent, cast.world.requester_north
+    client = client_for(agent)
+    assert "Ordering for a caller" in client.get(order_url(cast.laptop)).content.decode()
+    response = client.post(
+        order_url(cast.laptop),
+        {
+            "behalf-requester": str(caller.pk),
+            "behalf-channel": "phone",
+            "model": "Standard",
+            "needed_by": "2026-12-01",
+            "quantity": "1",
+        },
+    )
+
+    service_request = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/requests/{service_request.pk}/"
+    assert (service_request.requester, service_request.logged_by) == (caller, agent)
+    assert service_request.channel == "phone"
+    # The caller's line manager approves it, as if the caller had ordered it.
+    assert current_step(service_request).approvers.get() == cast.line_manager
+
+
+def test_should_not_let_an_agent_order_for_someone_outside_their_councils(cast):
+    requester = cast.world.requester_east
+    client = client_for(cast.world.agent_east)
+    response = client.post(
+        order_url(cast.software),
+        {"behalf-requester": str(cast.world.requester_north.pk), "computer": "", "quantity": "1"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert ServiceRequest.objects.count() == 0
+    # A requester cannot order for anyone else: the field is not offered and is ignored.
+    client = client_for(requester)
+    page = client.get(order_url(cast.software))
+    assert page.status_code == 200 and "Ordering for a caller" not in page.content.decode()
+    client.post(
+        order_url(cast.software),
+        {
+            "behalf-requester": str(cast.world.agent_east.pk),
+            "computer": str(cast.east_laptop.pk),
+            "quantity": "1",
+        },
+    )
+    assert ServiceRequest.objects.get().requester == requester
+
+
 def test_should_not_offer_an_unpublished_item(cast):
     hidden = actions.do_save_request_item(
         None, actor=cast.world.admin, service=cast.laptops, name="Prototype tablet"
