@@ -60,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TEAM_LEAD: [
         "core.use_portal",
         "core.use_desk",
+        # Team leaders run the desk's wallboard and read their councils' KPIs.
+        "core.use_kpis",
         *_READ_DIRECTORY,
         "core.view_auditevent",
     ],

@@ -87,9 +87,21 @@ async def test_should_refuse_anonymous_sockets(catalogue):
 
 
 async def test_should_refuse_people_without_the_kpi_right(catalogue):
-    for person in (catalogue.requester_north, catalogue.agent, catalogue.team_lead):
+    for person in (catalogue.requester_north, catalogue.agent):
         communicator, connected, code = await open_wallboard(person)
         assert (connected, code) == (False, CLOSE_UNAUTHENTICATED), person.username
+
+
+async def test_should_let_a_team_leader_run_the_wallboard_of_the_councils_their_desk_serves(
+    catalogue,
+):
+    w = catalogue
+    for organisation in (w.north, w.east):  # the shared desk serves both
+        communicator, connected, _ = await open_wallboard(
+            w.team_lead, f"organisation={organisation.pk}"
+        )
+        assert connected, organisation.slug
+        await communicator.disconnect()
 
 
 async def test_should_refuse_a_manager_asking_for_another_councils_board(catalogue):
