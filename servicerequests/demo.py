@@ -1,4 +1,5 @@
-"""Demo data of service requests: a request catalogue, approval set-up and a few requests.
+"""Demo data of service requests: a request catalogue, approval set-up and a few requests
+(and --requests N for benchmarks).
 
 Idempotent: items, fields and plans are created only when missing; policies and line
 managers only when not set; the sample requests only when there are none yet.
@@ -88,11 +89,23 @@ BOARD = ("manager", "approver", "changemanager")
 LINE_MANAGERS = {"requester": "approver", "requester2": "manager"}
 
 
+def add_arguments(parser) -> None:
+    """--requests N bulk-creates N realistic service requests for benchmarks."""
+    parser.add_argument(
+        "--requests", type=int, default=0, help="Bulk-create N service requests (benchmarks)."
+    )
+
+
 def seed(command, admin, organisations, options) -> None:
-    """Seed the request catalogue, approval policies and a few requests (idempotent)."""
+    """Seed the request catalogue, approval policies and a few requests (idempotent) and, if
+    asked, N requests in bulk."""
     seed_catalogue(admin)
     seed_approvals(admin, list(organisations.values()))
     seed_sample_requests()
+    if options.get("requests"):
+        from servicerequests.seeding import bulk_seed_requests
+
+        bulk_seed_requests(command, options["requests"])
 
 
 def seed_catalogue(admin) -> None:
