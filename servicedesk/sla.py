@@ -120,6 +120,54 @@ def add_working_days(spec: CalendarSpec, start: dt.datetime, days: int) -> dt.da
     return dt.datetime.combine(day, local.time(), tzinfo=zone)
 
 
+class SlaClocks:
+    """The clock behaviour incidents and service requests share, over the SLA fields both
+    declare (opened_at, targets, deadlines, sla_pauses, first response, breach flags)."""
+
+    @property
+    def pauses(self) -> list[Pause]:
+        """The resolution clock's pauses as datetimes."""
+        return [
+            (dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end) if end else None)
+            for start, end in self.sla_pauses
+        ]
+
+    @pauses.setter
+    def pauses(self, value: list[Pause]) -> None:
+        self.sla_pauses = [
+            [start.isoformat(), end.isoformat() if end else None] for start, end in value
+        ]
+
+    def calendar_spec(self):
+        """The calendar the clocks count in: the service's, else the organisation's, else 24×7."""
+        calendar = self.service.calendar or self.organisation.calendar
+        return calendar.spec() if calendar else ALWAYS_OPEN
+
+    def record_response(self, at: dt.datetime, spec) -> None:
+        """Stop the response clock at the first response (an agent's, or work on a request)."""
+        if self.first_response_at is None:
+            self.first_response_at = at
+            self.business_seconds_to_respond = int(elapsed_seconds(spec, self.opened_at, [], at))
+            self.response_breached = self.business_seconds_to_respond > self.response_target_seconds
+
+    def recompute_due(self, spec, at: dt.datetime) -> None:
+        """Derive the deadlines from the measured start, the pauses and the current targets."""
+        pauses = self.pauses
+        self.response_due = due_at(spec, self.opened_at, [], self.response_target_seconds)
+        self.resolution_due = due_at(spec, self.opened_at, pauses, self.resolution_target_seconds)
+        self.sla_warn_at = due_at(
+            spec, self.opened_at, pauses, self.resolution_target_seconds * WARNING_FRACTION
+        )
+        if is_paused(pauses) and self.resolution_due is not None and self.resolution_due > at:
+            self.resolution_due = None
+        # A new, later deadline may be warned about and escalated again.
+        if self.sla_warn_at is None or self.sla_warn_at > at:
+            self.sla_warned = False
+        if self.resolution_due is None or self.resolution_due > at:
+            self.sla_escalated = False
+            self.resolution_breached = False
+
+
 @dataclass(frozen=True)
 class ClockReading:
     """What a clock shows at one instant, for the call page."""

@@ -75,42 +75,13 @@ def within_reopen_window(instance) -> bool:
     return timezone.now() <= limit
 
 
-class IncidentWorkflow(models.Model):
+class IncidentWorkflow(sla.SlaClocks, models.Model):
     """The state field and the edges of an incident (mixed into servicedesk.models.Incident)."""
 
     status = FSMField(default=S.NEW, choices=S.choices, protected=True)
 
     class Meta:
         abstract = True
-
-    # --- pure helpers the edges use -------------------------------------------------------
-    def _record_response(self, at: dt.datetime, spec) -> None:
-        """Stop the response clock at the first agent response."""
-        if self.first_response_at is None:
-            self.first_response_at = at
-            self.business_seconds_to_respond = int(
-                sla.elapsed_seconds(spec, self.opened_at, [], at)
-            )
-            self.response_breached = self.business_seconds_to_respond > self.response_target_seconds
-
-    def recompute_due(self, spec, at: dt.datetime) -> None:
-        """Derive the deadlines from the measured start and pauses and the current targets."""
-        pauses = self.pauses
-        self.response_due = sla.due_at(spec, self.opened_at, [], self.response_target_seconds)
-        self.resolution_due = sla.due_at(
-            spec, self.opened_at, pauses, self.resolution_target_seconds
-        )
-        self.sla_warn_at = sla.due_at(
-            spec, self.opened_at, pauses, self.resolution_target_seconds * sla.WARNING_FRACTION
-        )
-        if sla.is_paused(pauses) and self.resolution_due is not None and self.resolution_due > at:
-            self.resolution_due = None
-        # A new, later deadline may be warned about and escalated again.
-        if self.sla_warn_at is None or self.sla_warn_at > at:
-            self.sla_warned = False
-        if self.resolution_due is None or self.resolution_due > at:
-            self.sla_escalated = False
-            self.resolution_breached = False
 
     # --- edges ----------------------------------------------------------------------------
     @transition(
@@ -141,7 +112,7 @@ class IncidentWorkflow(models.Model):
         if team is not None:
             self.team = team
         self.assignee = agent
-        self._record_response(at, spec)
+        self.record_response(at, spec)
 
     @transition(
         field=status,
@@ -152,7 +123,7 @@ class IncidentWorkflow(models.Model):
     )
     def start(self, *, at: dt.datetime, spec) -> None:
         """The assignee starts work; that is the first response if none came before."""
-        self._record_response(at, spec)
+        self.record_response(at, spec)
 
     @transition(
         field=status,
@@ -193,7 +164,7 @@ class IncidentWorkflow(models.Model):
         """Record the fix; store the measured times; the resolution clock stops."""
         self.pending_reason = ""
         pauses = sla.close_pause(self.pauses, at)
-        self._record_response(at, spec)
+        self.record_response(at, spec)
         self.resolution_code = code
         self.resolution_notes = notes
         self.resolved_at = at

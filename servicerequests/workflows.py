@@ -83,7 +83,7 @@ def all_tasks_finished(instance) -> bool:
     return tasks.exists() and not tasks.exclude(status__in=FINISHED_TASK_STATUSES).exists()
 
 
-class ServiceRequestWorkflow(models.Model):
+class ServiceRequestWorkflow(sla.SlaClocks, models.Model):
     """The state field and edges of a service request (mixed into ServiceRequest)."""
 
     status = FSMField(default=R.SUBMITTED, choices=R.choices, protected=True)
@@ -92,33 +92,6 @@ class ServiceRequestWorkflow(models.Model):
         abstract = True
 
     # --- pure helpers the edges use -------------------------------------------------------
-    def recompute_due(self, spec, at: dt.datetime) -> None:
-        """Derive the deadlines from the measured start, the pauses and the targets."""
-        pauses = self.pauses
-        self.response_due = sla.due_at(spec, self.opened_at, [], self.response_target_seconds)
-        self.resolution_due = sla.due_at(
-            spec, self.opened_at, pauses, self.resolution_target_seconds
-        )
-        self.sla_warn_at = sla.due_at(
-            spec, self.opened_at, pauses, self.resolution_target_seconds * sla.WARNING_FRACTION
-        )
-        if sla.is_paused(pauses) and self.resolution_due is not None and self.resolution_due > at:
-            self.resolution_due = None
-        if self.sla_warn_at is None or self.sla_warn_at > at:
-            self.sla_warned = False
-        if self.resolution_due is None or self.resolution_due > at:
-            self.sla_escalated = False
-            self.resolution_breached = False
-
-    def record_response(self, at: dt.datetime, spec) -> None:
-        """Stop the response clock at the first work done on the request."""
-        if self.first_response_at is None:
-            self.first_response_at = at
-            self.business_seconds_to_respond = int(
-                sla.elapsed_seconds(spec, self.opened_at, [], at)
-            )
-            self.response_breached = self.business_seconds_to_respond > self.response_target_seconds
-
     def _stop_clocks(self, at: dt.datetime) -> None:
         """No deadline any more: the request left the open states."""
         self.pauses = sla.close_pause(self.pauses, at)

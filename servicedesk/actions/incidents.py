@@ -616,7 +616,7 @@ def do_add_comment(
     fields = []
     if not internal and actor.pk != incident.caller_id and actor.has_perm(WORK):
         before = incident.first_response_at
-        incident._record_response(comment.created_at, incident.calendar_spec())
+        incident.record_response(comment.created_at, incident.calendar_spec())
         if before is None:
             fields = ["first_response_at", "business_seconds_to_respond", "response_breached"]
     if fields:

@@ -308,25 +308,6 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
         """The outage has started and not yet ended."""
         return self.outage_start is not None and self.outage_end is None
 
-    @property
-    def pauses(self) -> list[sla.Pause]:
-        """The resolution clock's pauses as datetimes."""
-        return [
-            (dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end) if end else None)
-            for start, end in self.sla_pauses
-        ]
-
-    @pauses.setter
-    def pauses(self, value: list[sla.Pause]) -> None:
-        self.sla_pauses = [
-            [start.isoformat(), end.isoformat() if end else None] for start, end in value
-        ]
-
-    def calendar_spec(self):
-        """The calendar the clocks count in: the service's, else the organisation's, else 24×7."""
-        calendar = self.service.calendar or self.organisation.calendar
-        return calendar.spec() if calendar else sla.ALWAYS_OPEN
-
     def clocks(self, spec, at: dt.datetime) -> tuple[sla.ClockReading, sla.ClockReading]:
         """The response and resolution clocks as they read at `at`."""
         response_end = self.first_response_at or at

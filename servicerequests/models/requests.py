@@ -177,25 +177,6 @@ class ServiceRequest(ServiceRequestWorkflow, VersionedModel, TimestampedModel):
         """Someone still has a decision or work to do on it."""
         return self.status in OPEN_REQUEST_STATUSES
 
-    @property
-    def pauses(self) -> list[sla.Pause]:
-        """The resolution clock's pauses as datetimes."""
-        return [
-            (dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end) if end else None)
-            for start, end in self.sla_pauses
-        ]
-
-    @pauses.setter
-    def pauses(self, value: list[sla.Pause]) -> None:
-        self.sla_pauses = [
-            [start.isoformat(), end.isoformat() if end else None] for start, end in value
-        ]
-
-    def calendar_spec(self):
-        """The calendar the clocks count in: the service's, else the organisation's, else 24×7."""
-        calendar = self.service.calendar or self.organisation.calendar
-        return calendar.spec() if calendar else sla.ALWAYS_OPEN
-
     def clocks(self, spec, at: dt.datetime) -> tuple[sla.ClockReading, sla.ClockReading]:
         """The response and fulfilment clocks as they read at `at`."""
         response = sla.ClockReading(
