@@ -95,7 +95,7 @@ def build_report(
     # One source for the whole report: the KPIs and periods share its memo of aggregates,
     # which is filled for every trend period at once (one grouped query per aggregate).
     source = Source(user, cut)
-    prefetch_trend(source, periods)
+    prefetch_trend(source, periods, period)
     targets = _targets(cut.organisation, period.kind)
     # Non-call KPIs that only describe the present (asset register) are not trended.
     lines = []
@@ -103,7 +103,10 @@ def build_report(
         measure = kpi.compute(source, period)
         history = (
             [
-                (p.label, measure.value if p == period else kpi.compute(source, p).value)
+                (
+                    p.label,
+                    measure.value if p == period else kpi.compute(source, p, headline=True).value,
+                )
                 for p in periods
             ]
             if kpi.key != "asset_health"

@@ -60,10 +60,23 @@ class KpiDefinition:
         """The definition, from the function's docstring."""
         return inspect.getdoc(self.function) or ""
 
-    def compute(self, source: Source, period: Period, by: str | None = None) -> Measure:
-        """The KPI for this source and period (with breakdown rows when `by` is given)."""
+    @property
+    def has_headline_only(self) -> bool:
+        """True when the function can skip its rows and give the headline value alone."""
+        return "headline" in inspect.signature(self.function).parameters
+
+    def compute(
+        self, source: Source, period: Period, by: str | None = None, *, headline: bool = False
+    ) -> Measure:
+        """The KPI for this source and period (with breakdown rows when `by` is given).
+
+        With `headline`, only `value` (and its numerator and denominator) is asked for, as in a
+        trend: KPIs whose rows cost extra queries then skip them. The value is the same.
+        """
         if by is not None and self.breaks_down:
             return self.function(source, period, by=by)
+        if headline and self.has_headline_only:
+            return self.function(source, period, headline=True)
         return self.function(source, period)
 
 
@@ -202,11 +215,12 @@ def compute_all(source: Source, period: Period) -> dict[str, Measure]:
     return {kpi.key: kpi.compute(source, period) for kpi in KPIS}
 
 
-def prefetch_trend(source: Source, periods: list[Period]) -> None:
-    """Get ready to compute every KPI for each of `periods` (a report's trend) on `source`:
-    the aggregates the call KPIs share are read for all the periods at once, one query
+def prefetch_trend(source: Source, periods: list[Period], focus: Period | None = None) -> None:
+    """Get ready to compute every KPI's headline for each of `periods` (a report's trend) on
+    `source`, and its breakdowns for `focus` (the report's own period; the last one unless
+    given): the aggregates the call KPIs share are read for all the periods at once, one query
     grouped by period each, instead of one query per period. The values are the same."""
-    prefetch_call_trend(source, periods)
+    prefetch_call_trend(source, periods, focus or periods[-1])
 
 
 __all__ = [

@@ -152,7 +152,9 @@ def _ratio_measure(summary: dict, numerator: str, denominator: str, by: str | No
     return measure
 
 
-def calls_logged(source: Source, period: Period, by: str | None = "channel") -> Measure:
+def calls_logged(
+    source: Source, period: Period, by: str | None = "channel", *, headline: bool = False
+) -> Measure:
     """Calls logged: the number of calls opened in the period (logged in the period), by channel.
 
     Cancelled calls count: they were logged. Broken down by channel unless another
@@ -160,7 +162,7 @@ def calls_logged(source: Source, period: Period, by: str | None = "channel") -> 
     """
     total = logged_summary(source, period)["rows"].get(None, {"logged": 0})["logged"]
     measure = Measure(value=total, columns=[("label", (by or "").capitalize()), ("value", "Calls")])
-    if by:
+    if by and not headline:
         summary = logged_summary(source, period, by)
         measure.rows = [
             {"key": key, "label": summary["names"][key], "value": totals["logged"]}
@@ -225,12 +227,19 @@ def within_standard(source: Source, period: Period, by: str | None = None) -> Me
     return _ratio_measure(resolved_summary(source, period, by), "within_standard", "resolved", by)
 
 
-def time_to_fix_against_standard(source: Source, period: Period) -> Measure:
+def time_to_fix_against_standard(
+    source: Source, period: Period, *, headline: bool = False
+) -> Measure:
     """Time to fix against standard, per priority, over calls resolved in the period: mean and
     median business hours to resolve (pending time excluded), the mean resolution target of
     those calls' service standards, and the % resolved within their own target. The headline
     is the mean business hours to resolve over all priorities.
     """
+    if headline:
+        totals = resolved_summary(source, period)["rows"].get(None, {})
+        seconds, resolved = totals.get("business_seconds", 0), totals.get("resolved", 0)
+        value = hours(seconds / resolved) if resolved else None
+        return Measure(value=value, numerator=seconds, denominator=resolved)
     summary = resolved_summary(source, period, "priority")
     medians = _medians_by_priority(source, period)
     measure = Measure(
@@ -265,14 +274,16 @@ def time_to_fix_against_standard(source: Source, period: Period) -> Measure:
     return measure
 
 
-def resolution_by_category(source: Source, period: Period) -> Measure:
+def resolution_by_category(source: Source, period: Period, *, headline: bool = False) -> Measure:
     """Resolution by category, over calls resolved in the period: per category the count,
     the median and the 90th percentile business hours to fix (nearest-rank percentiles).
     The headline is the median over all resolved calls.
     """
+    overall = _spread(source, period, None)[None]
+    if headline:
+        return Measure(value=hours(overall[0]), extra={"p90_hours": hours(overall[1])})
     summary = resolved_summary(source, period, "category")
     spread = _spread(source, period, "category")
-    overall = _spread(source, period, None)[None]
     measure = Measure(
         value=hours(overall[0]),
         extra={"p90_hours": hours(overall[1])},
@@ -393,13 +404,16 @@ def reassignments(source: Source, period: Period) -> dict[int, dict[str, int]]:
     return source.memo(("reassignments", period), compute)
 
 
-def team_performance(source: Source, period: Period) -> Measure:
+def team_performance(source: Source, period: Period, *, headline: bool = False) -> Measure:
     """Team performance, per team: calls resolved in the period, % of them within their
     service standard, the backlog at the period's end (logged before the end, not cancelled
     or rejected, not resolved by then), the aged backlog (of it, logged more than 5 and more than 20
     working days before the end) and reassignments into and out of the team during the
     period. The headline is the total backlog at the period's end.
     """
+    if headline:
+        totals = backlog_summary(source, period, None)["rows"].get(None, {})
+        return Measure(value=totals.get("backlog", 0))
     resolved = resolved_summary(source, period, "team")
     backlog = backlog_summary(source, period, "team")
     moves = reassignments(source, period)
@@ -439,7 +453,7 @@ def team_performance(source: Source, period: Period) -> Measure:
     return measure
 
 
-def calls_per_agent_per_day(source: Source, period: Period) -> Measure:
+def calls_per_agent_per_day(source: Source, period: Period, *, headline: bool = False) -> Measure:
     """Calls per agent per day: for each agent, the distinct calls they logged on a caller's
     behalf (logged in the period) or resolved (the call's assignee at resolution, resolved in
     the period) ÷ the working days in the period (days the organisation's calendar opens,
@@ -448,6 +462,14 @@ def calls_per_agent_per_day(source: Source, period: Period) -> Measure:
     """
     days = working_days(calendar_spec_for(source), period.first, period.last)
     handled = source.memo(("handled", period), lambda: _handled(source, [period])[period])
+    if headline:
+        # Agents are never deleted (PROTECT), so every id stands for a row below.
+        rates = [ratio(count, days, 1) for count in handled.values() if count > 0]
+        rates = [rate for rate in rates if rate is not None]
+        total = sum(rates) if rates else None
+        return Measure(
+            value=total / len(rates) if rates else None, numerator=total, denominator=len(rates)
+        )
     people = User.objects.in_bulk([agent for agent, count in handled.items() if count > 0])
     measure = Measure(
         value=None,
@@ -511,45 +533,57 @@ def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, in
     return handled
 
 
-def prefetch_call_trend(source: Source, periods: list[Period]) -> None:
-    """Compute the call KPIs' shared aggregates for all `periods` at once into the source's
-    memo: one query grouped by period (and dimension) per aggregate instead of one per period.
+def prefetch_call_trend(source: Source, periods: list[Period], focus: Period) -> None:
+    """Compute the call KPIs' shared aggregates into the source's memo ahead: their headlines
+    for all `periods` at once (one query grouped by period per aggregate instead of one per
+    period), and every breakdown for `focus`, the period the report is about.
 
     The KPI functions then read the memo and give exactly what they give period by period
-    (tests/kpis/test_metrics_fast.py holds them to that).
+    (tests/kpis/test_metrics_fast.py holds them to that); a breakdown of another period is
+    still computed, on demand.
     """
     calls = source.calls()
-    # Every dimension at once: the trend reads some, the breakdowns of the report all.
+    trend = [period for period in periods if period != focus]
     for name, time_field, aggregates in (
         ("logged", "opened_at", _logged_aggregates()),
         ("resolved", "resolved_at", _resolved_aggregates()),
     ):
-        results = grouped_by_period(calls, time_field, periods, tuple(DIMENSIONS), aggregates)
+        # The trend only shows headlines: grouping its months by every dimension as well
+        # cost more than all the rest of a pack.
+        results = grouped_by_period(calls, time_field, trend, (), aggregates) if trend else {}
+        results.update(grouped_by_period(calls, time_field, [focus], tuple(DIMENSIONS), aggregates))
         for (period, by), result in results.items():
             source.prime((name, period, by), result)
-    # The medians by priority and the spreads overall and by category in one scan.
-    grid = percentile_grid(
+    # The overall spread for every period; the medians by priority and the spreads by
+    # category for the focus only.
+    spreads = percentile_grid(
         calls,
         "resolved_at",
         periods,
         "business_seconds_to_resolve",
+        {"spread_all": (None, (0.5, 0.9))},
+    )
+    grid = percentile_grid(
+        calls,
+        "resolved_at",
+        [focus],
+        "business_seconds_to_resolve",
         {
             "median_by_priority": ("priority", (0.5,)),
-            "spread_all": (None, (0.5, 0.9)),
             "spread_category": ("category", (0.5, 0.9)),
         },
     )
     for period in periods:
-        source.prime(("median_by_priority", period), grid["median_by_priority"][period])
-        source.prime(("spread", period, None), grid["spread_all"][period])
-        source.prime(("spread", period, "category"), grid["spread_category"][period])
+        source.prime(("spread", period, None), spreads["spread_all"][period])
+    source.prime(("median_by_priority", focus), grid["median_by_priority"][focus])
+    source.prime(("spread", focus, "category"), grid["spread_category"][focus])
     for period, result in _handled(source, periods).items():
         source.prime(("handled", period), result)
-    _prefetch_backlog(source, periods, "team")
-    _prefetch_reassignments(source, periods)
+    _prefetch_backlog(source, periods, None)
+    _prefetch_backlog(source, [focus], "team")
 
 
-def _prefetch_backlog(source: Source, periods: list[Period], by: str) -> None:
+def _prefetch_backlog(source: Source, periods: list[Period], by: str | None) -> None:
     """backlog_summary for every period in one grouped query per part: a count per period."""
     aggregates: dict = {}
     for index, period in enumerate(periods):
@@ -568,26 +602,10 @@ def _prefetch_backlog(source: Source, periods: list[Period], by: str) -> None:
         rows = {}
         for key, totals in merged["rows"].items():
             # A group is in a period's backlog only if it has calls there, as with grouped().
-            if totals[f"backlog_{index}"]:
+            if totals[f"backlog_{index}"] or by is None:
                 rows[key] = {
                     name: totals[f"{name}_{index}"]
                     for name in ("backlog", *(f"aged_{days}" for days in AGED_WORKING_DAYS))
                 }
-        names = {key: merged["names"][key] for key in rows}
+        names = {key: merged["names"][key] for key in rows} if by else {}
         source.prime(("backlog", period, by), {"rows": rows, "names": names})
-
-
-def _prefetch_reassignments(source: Source, periods: list[Period]) -> None:
-    """reassignments for every period in two grouped queries (in and out)."""
-    events = _reassignment_events(source, periods).annotate(kpi_period=period_bucket("at", periods))
-    result: dict[Period, dict] = {period: {} for period in periods}
-    for direction, side in (("in", "after"), ("out", "before")):
-        rows = events.values("kpi_period", f"{side}__team__id").annotate(n=Count("id")).order_by()
-        by_period: dict[int, list] = {}
-        for row in rows:
-            if row["kpi_period"] is not None:
-                by_period.setdefault(row["kpi_period"], []).append(row)
-        for index, period_rows in by_period.items():
-            _count_reassignments(period_rows, direction, side, result[periods[index]])
-    for period, moves in result.items():
-        source.prime(("reassignments", period), moves)

@@ -138,7 +138,7 @@ class KpiDetailView(KpiPageMixin, TemplateView):
         breakdowns = {}
         if kpi.breaks_down:
             breakdowns = {name: kpi.compute(source, period, by=name) for name in BREAKDOWNS}
-        trend = [(p.label, kpi.compute(source, p).value) for p in period.trend(6)]
+        trend = [(p.label, kpi.compute(source, p, headline=True).value) for p in period.trend(6)]
         context.update(
             title=kpi.title,
             kpi=kpi,

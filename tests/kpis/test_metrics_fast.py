@@ -1,5 +1,6 @@
-"""The report's fast path (every trend period and every breakdown read in one grouped query per
-aggregate) gives exactly the figures of computing each period on its own.
+"""The report's fast path (every trend period's headline, and every breakdown of the report's
+own period, read in one grouped query per aggregate) gives exactly the figures of computing
+each period on its own.
 
 Data: the week of Mon 23 Nov 2026 (conftest.week_of_calls), whose calls fall on several days,
 in two ISO weeks and in two months (I was logged on Fri 30 Oct).
@@ -28,7 +29,19 @@ WEEKS = WEEK.trend(6)
 MONTHS = Period.containing(PeriodKind.MONTH, dt.date(2026, 11, 23)).trend(3)
 # Not adjacent: the calls of the weeks between are in no period.
 GAPPED = [WEEKS[0], WEEKS[3], WEEKS[5]]
-RESOLVED_KPIS = ("first_contact_resolution", "first_time_fix", "fixed_within_4_hours")
+# The KPIs over calls, whose aggregates the report reads ahead.
+CALL_KPIS = (
+    "calls_logged",
+    "self_service_share",
+    "calls_per_agent_per_day",
+    "first_contact_resolution",
+    "first_time_fix",
+    "fixed_within_4_hours",
+    "within_standard",
+    "time_to_fix",
+    "resolution_by_category",
+    "team_performance",
+)
 
 
 def _sources(w):
@@ -70,29 +83,49 @@ def test_should_have_data_in_several_buckets_so_the_comparison_means_something(w
     assert backlog[-1] == 2 and backlog[1] == 1  # F and I at the end; I alone in its own week
 
 
-def test_should_read_the_trend_and_breakdowns_of_ratio_kpis_without_further_queries(
+def test_should_read_the_trend_headlines_and_the_focus_breakdowns_without_further_queries(
     week_of_calls,
 ):
     w = week_of_calls
     prefetch_trend(Source(w.admin), WEEKS[:1])  # the person's scope and content types, cached
     source = Source(w.admin)
     with CaptureQueriesContext(connection) as ahead:
-        prefetch_trend(source, WEEKS)
+        prefetch_trend(source, WEEKS, WEEK)
     with CaptureQueriesContext(connection) as after:
-        for key in RESOLVED_KPIS + ("self_service_share", "within_standard", "calls_logged"):
+        for key in CALL_KPIS:
             for period in WEEKS:
-                KPI_BY_KEY[key].compute(source, period)
+                KPI_BY_KEY[key].compute(source, period, headline=True)
+            KPI_BY_KEY[key].compute(source, WEEK)
+            if KPI_BY_KEY[key].breaks_down:
                 for by in BREAKDOWNS:
-                    KPI_BY_KEY[key].compute(source, period, by=by)
-        for key in ("time_to_fix", "resolution_by_category", "team_performance"):
-            for period in WEEKS:
-                KPI_BY_KEY[key].compute(source, period)
-    assert len(after) == 0
+                    KPI_BY_KEY[key].compute(source, WEEK, by=by)
+    # Only the focus week's reassignments (the organisations in scope, in, out) and the names
+    # of its agents are left.
+    assert len(after) == 4, [query["sql"][:80] for query in after.captured_queries]
     # The same number of queries for 6 periods as for 1: one per aggregate, not per period.
     single = Source(w.admin)
     with CaptureQueriesContext(connection) as one:
         prefetch_trend(single, WEEKS[-1:])
-    assert len(ahead) == len(one)
+    # The trend's headlines (logged, resolved per kind of call) besides the focus's.
+    assert len(ahead) == len(one) + 4
+
+
+@pytest.mark.parametrize("periods", [WEEKS, MONTHS], ids=["weeks", "months"])
+def test_should_give_the_same_headline_when_asked_for_the_headline_alone(week_of_calls, periods):
+    w = week_of_calls
+    for user in (w.admin, w.manager_north):
+        fast = Source(user)
+        prefetch_trend(fast, periods)
+        for kpi in KPIS:
+            for period in periods:
+                whole = kpi.compute(Source(user), period)
+                for source in (fast, Source(user)):
+                    alone = kpi.compute(source, period, headline=True)
+                    assert (alone.value, alone.numerator, alone.denominator) == (
+                        whole.value,
+                        whole.numerator,
+                        whole.denominator,
+                    ), (kpi.key, period.label)
 
 
 def test_should_group_by_every_dimension_at_once_as_each_dimension_alone(week_of_calls):
