@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from history.mapping import Mapping, StatusRule
+from history.mapping import KINDS, Mapping, StatusRule
 from servicedesk import sla
 from servicedesk.choices import OPEN_STATUSES, Channel, IncidentStatus
 
@@ -46,6 +46,8 @@ LATEST = (
     "short_description",
     "description",
     "first_contact",
+    "kind",
+    "item",
 )
 
 
@@ -108,6 +110,9 @@ class TicketPlan:
     logged_by: str | None
     short_description: str
     description: str
+    # "incident" or "request"; a request names its catalogue item (None: the mapping's default).
+    kind: str = "incident"
+    item: str | None = None
     # (at, verb, before, after, row): team values are names until the importer resolves them.
     timeline: list[tuple] = field(default_factory=list)
 
@@ -203,7 +208,13 @@ class RowParser:
                 if not str(raw).isdigit():
                     return Rejected(number, ticket, f"{name} {raw!r} is not a whole number")
                 converted[name] = int(str(raw))
-        for name in ("team", "assignee", "caller", "logged_by", "category"):
+        raw = values.get("kind")
+        if raw is not None:
+            value = mapping.kinds.get(str(raw)) or (raw if raw in KINDS else None)
+            if value is None:
+                return Rejected(number, ticket, f"kind {raw!r} is not in the mapping's [kinds]")
+            converted["kind"] = value
+        for name in ("team", "assignee", "caller", "logged_by", "category", "item"):
             raw = values.get(name)
             if raw is not None:
                 converted[name] = str(raw)[:100]
@@ -352,7 +363,9 @@ def build_ticket(reference: str, events: list[Event], mapping: Mapping) -> Ticke
         and first_contact is not None
         and str(first_contact).lower() in mapping.true_values
     )
-    category = _latest(events, "category")
+    kind = _latest(events, "kind") or mapping.default_kind
+    # A service request has no category (KPIs cut requests by service and item).
+    category = _latest(events, "category") if kind == "incident" else None
     short = _latest(events, "short_description")
     if short is None:
         short = f"{reference} imported from {mapping.source}" + (
@@ -386,5 +399,7 @@ def build_ticket(reference: str, events: list[Event], mapping: Mapping) -> Ticke
         logged_by=_latest(events, "logged_by"),
         short_description=str(short)[:200],
         description=str(description),
+        kind=kind,
+        item=_latest(events, "item") or mapping.default_item or None,
         timeline=timeline,
     )

@@ -22,7 +22,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +44,9 @@ from servicedesk.models.catalogue import DEFAULT_MATRIX, DEFAULT_TARGETS
 from servicedesk.seeding import _converters, fast_insert
 from servicedesk.timeline import BusinessTimeline
 from servicedesk.workflows import auto_close_working_days
+from servicerequests.actions.requests import request_targets
+from servicerequests.choices import RequestChannel, RequestStatus
+from servicerequests.models import RequestItem, ServiceRequest
 
 S = IncidentStatus
 BATCH_SIZE = 2000
@@ -241,6 +244,7 @@ class HistoryImport:
         self.accept_rejects = accept_rejects
         self.progress = progress or _no_progress
         self.batch_size = batch_size
+        self.items: dict[str, RequestItem] = {}
 
     # --- reading and checking -------------------------------------------------------------
     def read(self, stream, name: str, size: int | None = None) -> tuple[list[TicketPlan], Outcome]:
@@ -314,34 +318,56 @@ class HistoryImport:
                     f"Row {plan.first_row} (ticket {plan.reference}): no caller, and the mapping "
                     "gives no [defaults] caller."
                 )
+        items = self.items = _request_items(plans)
         directory = _Directory(mapping, organisation, service)
         directory.load(plans)
-        calendar = service.calendar or organisation.calendar
-        spec = calendar.spec() if calendar else sla.ALWAYS_OPEN
         start = min(plan.opened_at for plan in plans) - dt.timedelta(days=1)
         end = max(plan.timeline[-1][0] for plan in plans) + dt.timedelta(days=400)
-        timeline = BusinessTimeline(spec, start, end)
+        clocks: dict = {}
+
+        def clock(on: Service):
+            """(calendar spec, timeline) of a service's calls: its calendar, else the
+            organisation's; one timeline per calendar and run."""
+            calendar = on.calendar or organisation.calendar
+            key = calendar.pk if calendar else None
+            if key not in clocks:
+                spec = calendar.spec() if calendar else sla.ALWAYS_OPEN
+                clocks[key] = (spec, BusinessTimeline(spec, start, end))
+            return clocks[key]
+
         targets = _targets(service)
         matrix = {
             **DEFAULT_MATRIX,
             **{(r.impact, r.urgency): r.priority for r in PriorityRule.objects.all()},
         }
         existing = {
-            reference: (incident_id, fingerprint)
-            for reference, incident_id, fingerprint in ImportedTicket.objects.filter(
+            reference: ("incident" if incident_id else "request", incident_id or request_id, print_)
+            for reference, incident_id, request_id, print_ in ImportedTicket.objects.filter(
                 organisation=organisation, source_system=mapping.source
-            ).values_list("source_reference", "incident_id", "fingerprint")
+            ).values_list("source_reference", "incident_id", "request_id", "fingerprint")
         }
         now = timezone.now()
         new, changed, unchanged = [], [], 0
         for plan in plans:
-            fields = _measure(plan, timeline, spec, targets, matrix, service, now)
+            if plan.kind == "request":
+                item = items[plan.item]
+                spec, timeline = clock(item.service)
+                fields = _request_fields(plan, item, timeline, spec, now)
+            else:
+                spec, timeline = clock(service)
+                fields = _measure(plan, timeline, spec, targets, matrix, service, now)
             fingerprint = _fingerprint(fields, plan.timeline)
             known = existing.get(plan.reference)
             if known is None:
                 new.append((plan, fields, fingerprint))
-            elif known[1] != fingerprint:
-                changed.append((plan, fields, fingerprint, known[0]))
+            elif known[0] != plan.kind:
+                raise ImportFailed(
+                    f"Row {plan.first_row} (ticket {plan.reference}): it was imported as "
+                    f"{_KIND_NAMES[known[0]]}, and this file makes it {_KIND_NAMES[plan.kind]}; "
+                    "a ticket keeps its kind (check the mapping's kind column and [kinds])."
+                )
+            elif known[2] != fingerprint:
+                changed.append((plan, fields, fingerprint, known[1]))
             else:
                 unchanged += 1
         return service, directory, new, changed, unchanged
@@ -402,8 +428,32 @@ class HistoryImport:
         )
         return values
 
+    def _request(self, plan: TicketPlan, fields: dict, directory) -> dict:
+        """The model field values of a service request: names resolved to the records."""
+        item = self.items[fields["item"]]
+        values = {
+            key: value
+            for key, value in fields.items()
+            if key not in ("requester", "logged_by", "fulfilled_by", "team", "item")
+        }
+        requester = directory.people[plan.caller]
+        fulfilled_by = fields["fulfilled_by"]
+        values.update(
+            organisation_id=self.organisation.pk,
+            item=item,  # the object, so the request's str() needs no query per row
+            service_id=item.service_id,
+            requester_id=requester,
+            logged_by_id=directory.people.get(plan.logged_by) if plan.logged_by else requester,
+            fulfilled_by_id=directory.people.get(fulfilled_by) if fulfilled_by else None,
+            team_id=directory.teams.get(plan.team) if plan.team else None,
+            unit_cost=item.cost,
+            total_cost=item.cost,
+        )
+        return values
+
     def _timeline_rows(self, plan, incident_id: int, repr_: str, directory, content_type, run):
-        """The audit rows of a call's timeline, teams as {id, repr} like record_audit."""
+        """The audit rows of a call's timeline, teams as {id, repr} like record_audit; a
+        request's in its own words (its states, no reassignment counts)."""
 
         def team_json(values: dict) -> dict:
             if "team" not in values or values["team"] is None:
@@ -415,6 +465,8 @@ class HistoryImport:
 
         rows = []
         for at, verb, before, after, row in plan.timeline:
+            if plan.kind == "request":
+                verb, before, after = _request_event(verb, before, after)
             rows.append(
                 {
                     "actor_id": None,
@@ -432,7 +484,7 @@ class HistoryImport:
         rows.append(
             {
                 "actor_id": self.actor.pk if self.actor else None,
-                "verb": "incident.imported",
+                "verb": f"{_VERB_PREFIX[plan.kind]}.imported",
                 "content_type_id": content_type.pk,
                 "object_id": str(incident_id),
                 "object_repr": repr_[:200],
@@ -445,62 +497,71 @@ class HistoryImport:
         )
         return rows
 
+    def _call(self, plan: TicketPlan, fields: dict, service, directory):
+        """The unsaved call (incident or service request) of a plan."""
+        if plan.kind == "request":
+            return ServiceRequest(**self._request(plan, fields, directory))
+        return Incident(**self._incident(plan, fields, service, directory))
+
     def _write_new(self, new: list, service, directory, run) -> None:
         """Create the new calls in batches, with their links and timelines."""
-        content_type = ContentType.objects.get_for_model(Incident)
         # The audit log's `at` is stamped on insert by the model; history keeps its own times,
         # so its rows go in with explicit values (no id: the database hands those out).
         converters = [c for c in _converters(AuditEvent) if c[0] != "id"]
-        total = len(new)
-        for start in range(0, total, self.batch_size):
-            batch = new[start : start + self.batch_size]
-            incidents = Incident.objects.bulk_create(
-                Incident(**self._incident(plan, fields, service, directory))
-                for plan, fields, _ in batch
-            )
-            ImportedTicket.objects.bulk_create(
-                ImportedTicket(
-                    incident_id=incident.pk,
-                    organisation_id=self.organisation.pk,
-                    run=run,
-                    source_system=self.mapping.source,
-                    source_reference=plan.reference,
-                    fingerprint=fingerprint,
+        total, done = len(new), 0
+        for kind, model in (("incident", Incident), ("request", ServiceRequest)):
+            content_type = ContentType.objects.get_for_model(model)
+            of_kind = [entry for entry in new if entry[0].kind == kind]
+            for start in range(0, len(of_kind), self.batch_size):
+                batch = of_kind[start : start + self.batch_size]
+                calls = model.objects.bulk_create(
+                    self._call(plan, fields, service, directory) for plan, fields, _ in batch
                 )
-                for incident, (plan, _, fingerprint) in zip(incidents, batch, strict=True)
-            )
-            events = []
-            for incident, (plan, _fields, _) in zip(incidents, batch, strict=True):
-                repr_ = f"{incident.reference} {incident.short_description}"
-                events += self._timeline_rows(
-                    plan, incident.pk, repr_, directory, content_type, run
+                ImportedTicket.objects.bulk_create(
+                    ImportedTicket(
+                        **{f"{kind}_id": call.pk},
+                        organisation_id=self.organisation.pk,
+                        run=run,
+                        source_system=self.mapping.source,
+                        source_reference=plan.reference,
+                        fingerprint=fingerprint,
+                    )
+                    for call, (plan, _, fingerprint) in zip(calls, batch, strict=True)
                 )
-            fast_insert(AuditEvent, events, converters)
-            done = start + len(batch)
-            self.progress(
-                READ_SHARE + int((100 - READ_SHARE - 1) * done / total),
-                f"Imported {done} of {total} new tickets",
-            )
+                events = []
+                for call, (plan, _fields, _) in zip(calls, batch, strict=True):
+                    events += self._timeline_rows(
+                        plan, call.pk, str(call), directory, content_type, run
+                    )
+                fast_insert(AuditEvent, events, converters)
+                done += len(batch)
+                self.progress(
+                    READ_SHARE + int((100 - READ_SHARE - 1) * done / total),
+                    f"Imported {done} of {total} new tickets",
+                )
 
     def _write_changed(self, changed: list, service, directory, run) -> None:
         """Update calls whose history changed since they were imported; audit the change."""
-        for plan, fields, fingerprint, incident_id in changed:
-            values = self._incident(plan, fields, service, directory)
-            incident = Incident.objects.select_for_update().get(pk=incident_id)
+        for plan, fields, fingerprint, call_id in changed:
+            if plan.kind == "request":
+                model, values = ServiceRequest, self._request(plan, fields, directory)
+            else:
+                model, values = Incident, self._incident(plan, fields, service, directory)
+            call = model.objects.select_for_update().get(pk=call_id)
             tracked = [key for key in values if not key.endswith("_id")]
-            before = {key: _name_json(getattr(incident, key)) for key in tracked}
-            Incident.objects.filter(pk=incident_id).update(
+            before = {key: _name_json(getattr(call, key)) for key in tracked}
+            model.objects.filter(pk=call_id).update(
                 **values, version=F("version") + 1, updated_at=timezone.now()
             )
             after = {key: _name_json(values[key]) for key in tracked}
             keys = [key for key in tracked if before[key] != after[key]]
-            ImportedTicket.objects.filter(incident_id=incident_id).update(
+            ImportedTicket.objects.filter(**{f"{plan.kind}_id": call_id}).update(
                 fingerprint=fingerprint, run=run
             )
             record_audit(
                 actor=self.actor,
-                verb="incident.history_updated",
-                obj=incident,
+                verb=f"{_VERB_PREFIX[plan.kind]}.history_updated",
+                obj=call,
                 before={key: before[key] for key in keys},
                 after={key: after[key] for key in keys},
                 note=f"history import run {run.pk} ({self.mapping.source} {plan.reference})",
@@ -626,3 +687,116 @@ def _measure(plan: TicketPlan, timeline, spec, targets, matrix, service, now) ->
             sla_escalated=passed,
         )
     return fields
+
+
+_KIND_NAMES = {"incident": "an incident", "request": "a service request"}
+_VERB_PREFIX = {"incident": "incident", "request": "servicerequest"}
+# The state a service request is in when its source history ends in each replayed state
+# (the mapping's [statuses] speak the incident states; README, "Importing ticket history").
+REQUEST_STATES = {
+    S.NEW: RequestStatus.SUBMITTED,
+    S.ASSIGNED: RequestStatus.APPROVED,
+    S.IN_PROGRESS: RequestStatus.IN_FULFILMENT,
+    S.PENDING: RequestStatus.IN_FULFILMENT,
+    S.RESOLVED: RequestStatus.FULFILLED,
+    S.CLOSED: RequestStatus.CLOSED,
+    S.CANCELLED: RequestStatus.CANCELLED,
+}
+
+
+def _request_event(verb: str, before: dict, after: dict) -> tuple[str, dict, dict]:
+    """A replayed incident audit event as a service request's: states translated, a change
+    of team is just that (requests are never counted as reassigned)."""
+
+    def translate(values: dict) -> dict:
+        values = {key: value for key, value in values.items() if not key.endswith("_count")}
+        if "status" in values:
+            values["status"] = str(REQUEST_STATES[values["status"]])
+        return values
+
+    if verb in ("incident.assigned", "incident.reassigned") and "team" in after:
+        return "servicerequest.team_changed", translate(before), translate(after)
+    if verb == "incident.logged":
+        return "servicerequest.submitted", translate(before), translate(after)
+    if verb == "incident.reopened":
+        return "servicerequest.reopened", translate(before), translate(after)
+    if verb in ("incident.pending", "incident.resumed"):
+        # Waiting is not a state of a request: it stays in fulfilment, its clock paused.
+        return f"servicerequest.{verb.split('.')[1]}", translate(before), translate(after)
+    new = translate(after).get("status", "")
+    return f"servicerequest.{new or 'updated'}", translate(before), translate(after)
+
+
+def _request_items(plans: list[TicketPlan]) -> dict[str, RequestItem]:
+    """The catalogue items the request plans name, by name; ImportFailed naming the first
+    ticket with no item, an unknown item, or a channel requests cannot come by."""
+    wanted: dict[str, TicketPlan] = {}
+    for plan in plans:
+        if plan.kind != "request":
+            continue
+        if plan.item is None:
+            raise ImportFailed(
+                f"Row {plan.first_row} (ticket {plan.reference}): a service request names no "
+                "item, and the mapping gives no [defaults] item."
+            )
+        if plan.channel not in RequestChannel.values:
+            raise ImportFailed(
+                f"Row {plan.first_row} (ticket {plan.reference}): a service request cannot "
+                f"come by {plan.channel!r}; map its channel to one of "
+                f"{', '.join(RequestChannel.values)}."
+            )
+        wanted.setdefault(plan.item, plan)
+    found: dict[str, RequestItem] = {}
+    for item in (
+        RequestItem.objects.select_related("service__calendar", "standard")
+        .filter(name__in=wanted)
+        .order_by("pk")
+    ):
+        found.setdefault(item.name, item)
+    for name, plan in wanted.items():
+        if name not in found:
+            raise ImportFailed(
+                f"Row {plan.first_row} (ticket {plan.reference}): there is no request item "
+                f"{name!r} in the catalogue; create it or name another."
+            )
+    return found
+
+
+def _request_fields(plan: TicketPlan, item: RequestItem, timeline, spec, now) -> dict:
+    """A service request's field values (people and teams by name) with its clocks measured
+    as natively: targets from the item's service standard, time on the item's service's
+    calendar; the state translated by REQUEST_STATES."""
+    priority, response, resolution = request_targets(item, vip=False)
+    every = dict.fromkeys((1, 2, 3, 4), (response, resolution))
+    plan = replace(plan, priority=plan.priority or int(priority))
+    measured = _measure(plan, timeline, spec, every, {}, item.service, now)
+    status = REQUEST_STATES[plan.status]
+    started = status in (RequestStatus.IN_FULFILMENT, RequestStatus.FULFILLED, RequestStatus.CLOSED)
+    return {
+        "item": item.name,
+        "requester": plan.caller,
+        "logged_by": plan.logged_by,
+        "fulfilled_by": plan.assignee if plan.resolved_at else None,
+        "team": plan.team,
+        "channel": plan.channel,
+        "priority": plan.priority,
+        "status": str(status),
+        "opened_at": plan.opened_at,
+        "fulfilment_started_at": plan.first_response_at if started else None,
+        "cancellation_reason": (
+            f"Cancelled in {plan.reference}'s history (imported)."
+            if status == RequestStatus.CANCELLED
+            else ""
+        ),
+        **{
+            key: measured[key]
+            for key in (
+                "first_response_at",
+                "resolved_at",
+                "closed_at",
+                "response_target_seconds",
+                "resolution_target_seconds",
+                *sla.CLOCK_FIELDS,
+            )
+        },
+    }

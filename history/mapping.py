@@ -36,7 +36,11 @@ OPTIONAL_COLUMNS = (
     "reassignments",
     "reopens",
     "first_contact",
+    "kind",
+    "item",
 )
+# What a ticket can be: an incident or a service request (DESIGN section 6: both are calls).
+KINDS = ("incident", "request")
 IGNORE = "ignore"
 STATES = tuple(IncidentStatus.values)
 COUNTER_MODES = ("source", "derive")
@@ -71,6 +75,9 @@ class Mapping:
     urgencies: dict[str, int]
     channels: dict[str, str]
     default_channel: str
+    kinds: dict[str, str]
+    default_kind: str
+    default_item: str
     reassignments: str
     reopens: str
     true_values: frozenset[str]
@@ -189,6 +196,7 @@ def load_mapping(text: str) -> Mapping:
         "csv",
         "xlsx",
         "first_contact",
+        "kinds",
     }
     for key in sorted(set(data) - known):
         problems.append(f"Unknown setting {key!r}.")
@@ -241,6 +249,9 @@ def load_mapping(text: str) -> Mapping:
     team_kind = teams.get("kind", TeamKind.SECOND_LINE)
     if team_kind not in TeamKind.values:
         problems.append(f"[teams] kind {team_kind!r} is not one of {TeamKind.values}.")
+    default_kind = defaults.get("kind", "incident")
+    if default_kind not in KINDS:
+        problems.append(f"[defaults] kind {default_kind!r} is not one of {', '.join(KINDS)}.")
     service = str(defaults.get("service", "")).strip()
     if not service:
         problems.append("[defaults] service: name the civicdesk service the calls belong to.")
@@ -267,6 +278,9 @@ def load_mapping(text: str) -> Mapping:
         urgencies=_values(data, "urgencies", levels, problems, int),
         channels=_values(data, "channels", Channel.values, problems),
         default_channel=default_channel,
+        kinds=_values(data, "kinds", KINDS, problems),
+        default_kind=default_kind,
+        default_item=str(defaults.get("item", "")).strip(),
         reassignments=modes.get("reassignments", "derive"),
         reopens=modes.get("reopens", "derive"),
         true_values=frozenset(str(v).lower() for v in true_values),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from core.models.base import ScopedManager
@@ -100,14 +101,26 @@ class HistoryImportRun(models.Model):
 
 
 class ImportedTicket(models.Model):
-    """The link from a source tool's ticket to the civicdesk call rebuilt from it.
+    """The link from a source tool's ticket to the civicdesk call rebuilt from it: an incident
+    or a service request, never both.
 
     The fingerprint is a digest of everything the import derived for the call (fields,
     measures, timeline): importing the same history again finds it equal and writes nothing.
     """
 
     incident = models.OneToOneField(
-        "servicedesk.Incident", on_delete=models.CASCADE, related_name="imported_from"
+        "servicedesk.Incident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imported_from",
+    )
+    request = models.OneToOneField(
+        "servicerequests.ServiceRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imported_from",
     )
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
@@ -127,7 +140,12 @@ class ImportedTicket(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "source_system", "source_reference"],
                 name="imported_ticket_unique_source",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False, request__isnull=True)
+                | Q(incident__isnull=True, request__isnull=False),
+                name="imported_ticket_one_call",
+            ),
         ]
 
     def __str__(self) -> str:

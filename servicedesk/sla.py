@@ -120,6 +120,23 @@ def add_working_days(spec: CalendarSpec, start: dt.datetime, days: int) -> dt.da
     return dt.datetime.combine(day, local.time(), tzinfo=zone)
 
 
+# The clock fields every kind of call stores (SlaClocks' state), in one list for the actions
+# that save and audit them and for the history import that writes them.
+CLOCK_FIELDS = (
+    "response_due",
+    "resolution_due",
+    "sla_warn_at",
+    "sla_pauses",
+    "business_seconds_to_respond",
+    "business_seconds_to_resolve",
+    "wall_seconds_to_resolve",
+    "response_breached",
+    "resolution_breached",
+    "sla_warned",
+    "sla_escalated",
+)
+
+
 class SlaClocks:
     """The clock behaviour incidents and service requests share, over the SLA fields both
     declare (opened_at, targets, deadlines, sla_pauses, first response, breach flags)."""

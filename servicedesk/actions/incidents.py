@@ -17,6 +17,7 @@ from core.notify import notify_user, send_email_on_commit
 from core.realtime import broadcast_on_commit
 from core.visibility import visible_to
 from core.workflow import run_transition
+from servicedesk import sla
 from servicedesk.choices import (
     OPEN_STATUSES,
     Channel,
@@ -54,17 +55,7 @@ MUTABLE_FIELDS = (
     "resolved_at",
     "closed_at",
     "auto_close_at",
-    "response_due",
-    "resolution_due",
-    "sla_warn_at",
-    "sla_pauses",
-    "business_seconds_to_respond",
-    "business_seconds_to_resolve",
-    "wall_seconds_to_resolve",
-    "response_breached",
-    "resolution_breached",
-    "sla_warned",
-    "sla_escalated",
+    *sla.CLOCK_FIELDS,
 )
 
 

@@ -9,6 +9,7 @@ from core.exceptions import ActionForbidden, StaleRecord
 from core.notify import notify_user, send_email_on_commit
 from core.visibility import visible_to
 from core.workflow import run_transition
+from servicedesk import sla
 from servicerequests import approval_rules
 from servicerequests.choices import ApprovalState
 from servicerequests.models import Approval, FulfilmentTask, ServiceRequest
@@ -23,17 +24,7 @@ REQUEST_FIELDS = (
     "closed_at",
     "rejection_reason",
     "cancellation_reason",
-    "response_due",
-    "resolution_due",
-    "sla_warn_at",
-    "sla_pauses",
-    "business_seconds_to_respond",
-    "business_seconds_to_resolve",
-    "wall_seconds_to_resolve",
-    "response_breached",
-    "resolution_breached",
-    "sla_warned",
-    "sla_escalated",
+    *sla.CLOCK_FIELDS,
 )
 TASK_FIELDS = ("assignee", "notes", "opened_at", "started_at", "done_at")
 
