@@ -33,6 +33,7 @@ from kpis.metrics.source import (
     DIMENSIONS,
     ENDED_UNRESOLVED,
     Source,
+    nearest_rank,
     percentile_grid,
     percentiles,
 )
@@ -72,6 +73,8 @@ def _resolved_aggregates() -> dict:
             filter=Q(business_seconds_to_resolve__lte=F("resolution_target_seconds")),
         ),
         "business_seconds": Sum("business_seconds_to_resolve"),
+        # Calls with a measured time: how many values the percentiles rank.
+        "timed": Count("business_seconds_to_resolve"),
         "target_seconds": Sum("resolution_target_seconds"),
     }
 
@@ -110,13 +113,22 @@ def _medians_by_priority(source: Source, period: Period) -> dict:
 
 def _spread(source: Source, period: Period, by: str | None) -> dict:
     """Median and 90th percentile business seconds to resolve, per category or overall."""
+
+    def resolved():
+        return [q.filter(_resolved(period)) for q in source.calls()]
+
+    if by is None:
+        # Overall (a trend reads one per period): picked at their ranks among the timed calls.
+        def compute():
+            timed = resolved_summary(source, period)["rows"].get(None, {}).get("timed", 0)
+            if not timed:
+                return {None: (None, None)}
+            return {None: nearest_rank(resolved(), "business_seconds_to_resolve", timed)}
+
+        return source.memo(("spread", period, None), compute)
     return source.memo(
         ("spread", period, by),
-        lambda: percentiles(
-            [q.filter(_resolved(period)) for q in source.calls()],
-            "business_seconds_to_resolve",
-            by,
-        ),
+        lambda: percentiles(resolved(), "business_seconds_to_resolve", by),
     )
 
 
@@ -554,15 +566,8 @@ def prefetch_call_trend(source: Source, periods: list[Period], focus: Period) ->
         results.update(grouped_by_period(calls, time_field, [focus], tuple(DIMENSIONS), aggregates))
         for (period, by), result in results.items():
             source.prime((name, period, by), result)
-    # The overall spread for every period; the medians by priority and the spreads by
-    # category for the focus only.
-    spreads = percentile_grid(
-        calls,
-        "resolved_at",
-        periods,
-        "business_seconds_to_resolve",
-        {"spread_all": (None, (0.5, 0.9))},
-    )
+    # The medians by priority and the spreads by category, for the focus only (the overall
+    # spreads of the trend are picked by rank, see _spread).
     grid = percentile_grid(
         calls,
         "resolved_at",
@@ -574,7 +579,7 @@ def prefetch_call_trend(source: Source, periods: list[Period], focus: Period) ->
         },
     )
     for period in periods:
-        source.prime(("spread", period, None), spreads["spread_all"][period])
+        _spread(source, period, None)
     source.prime(("median_by_priority", focus), grid["median_by_priority"][focus])
     source.prime(("spread", focus, "category"), grid["spread_category"][focus])
     for period, result in _handled(source, periods).items():

@@ -13,7 +13,9 @@ counts incidents only (first-time fix).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
@@ -139,7 +141,10 @@ class Source:
     def calls(self) -> list[models.QuerySet]:
         """The visible calls under the cut, one queryset per kind of call."""
         filters = self.cut.filters()
-        return [queryset.filter(**filters) for queryset in call_querysets(self.user)]
+        # The scoped querysets are built once per source: building them reads the person's
+        # organisations, and a report asks for the calls once per period and aggregate.
+        scoped = self.memo(("calls",), lambda: call_querysets(self.user))
+        return [queryset.filter(**filters) for queryset in scoped]
 
     def incidents(self) -> models.QuerySet:
         """The visible incidents under the cut (major incidents, first-time fix)."""
@@ -245,6 +250,51 @@ def percentiles(
     if group_field is None:
         return {None: result.get(0, tuple(None for _ in fractions))}
     return result
+
+
+def nearest_rank(
+    querysets: list[models.QuerySet],
+    value_field: str,
+    count: int,
+    fractions: tuple[float, ...] = (0.5, 0.9),
+) -> tuple:
+    """`percentiles` without a group, for querysets holding `count` values of `value_field`
+    between them: the value at each nearest rank, ceil(p × count), picked by one sorted read
+    per fraction that stops at the rank (ORDER BY ... LIMIT 1 OFFSET, from whichever end is
+    nearer) instead of a window over every value, which cost seconds on a month's calls.
+    """
+    if not count:
+        return tuple(None for _ in fractions)
+    parts, params = [], []
+    for queryset in querysets:
+        rows = (
+            queryset.filter(**{f"{value_field}__isnull": False})
+            .annotate(kpi_v=models.F(value_field))
+            .values_list("kpi_v")
+        )
+        try:
+            sql, part_params = rows.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(f"SELECT kpi_v FROM ({sql}) AS part")
+        params.extend(part_params)
+    union = " UNION ALL ".join(parts)
+    picked = []
+    with connections[querysets[0].db].cursor() as cursor:
+        for fraction in fractions:
+            # Exact arithmetic: 0.9 × 10 must be rank 9, as CUME_DIST ≥ 0.9 picks it.
+            rank = min(max(math.ceil(Fraction(str(fraction)) * count), 1), count)
+            if rank - 1 <= count - rank:
+                order, offset = "ASC", rank - 1
+            else:
+                order, offset = "DESC", count - rank
+            cursor.execute(
+                f"SELECT kpi_v FROM ({union}) AS u ORDER BY kpi_v {order} LIMIT 1 OFFSET {offset}",
+                params,
+            )
+            row = cursor.fetchone()
+            picked.append(row[0] if row else None)
+    return tuple(picked)
 
 
 def percentile_grid(

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kpis.metrics import KPI_BY_KEY, KPIS, Cut, Period, Source, prefetch_trend
 from kpis.metrics.base import grouped, grouped_by_period
-from kpis.metrics.calls import _resolved_aggregates
+from kpis.metrics.calls import _resolved_aggregates, resolved_summary
 from kpis.metrics.periods import PeriodKind
 from kpis.reports import BREAKDOWNS, build_report
 from servicedesk import actions
@@ -102,12 +102,20 @@ def test_should_read_the_trend_headlines_and_the_focus_breakdowns_without_furthe
     # Only the focus week's reassignments (the organisations in scope, in, out) and the names
     # of its agents are left.
     assert len(after) == 4, [query["sql"][:80] for query in after.captured_queries]
-    # The same number of queries for 6 periods as for 1: one per aggregate, not per period.
+    # The same number of grouped queries for 6 periods as for 1: one per aggregate, not per
+    # period (and the trend's headlines, logged and resolved per kind of call, beside the
+    # focus's); the overall median and 90th percentile are picked by rank in each period
+    # with timed resolved calls.
     single = Source(w.admin)
     with CaptureQueriesContext(connection) as one:
         prefetch_trend(single, WEEKS[-1:])
-    # The trend's headlines (logged, resolved per kind of call) besides the focus's.
-    assert len(ahead) == len(one) + 4
+
+    def ranked(queries):
+        return sum("LIMIT 1 OFFSET" in query["sql"] for query in queries.captured_queries)
+
+    timed = [resolved_summary(source, p)["rows"][None]["timed"] for p in WEEKS]
+    assert (ranked(ahead), ranked(one)) == (2 * sum(1 for n in timed if n), 2 if timed[-1] else 0)
+    assert len(ahead) - ranked(ahead) == len(one) - ranked(one) + 4
 
 
 @pytest.mark.parametrize("periods", [WEEKS, MONTHS], ids=["weeks", "months"])
