@@ -178,7 +178,15 @@ def execute_run(
             outcome = importer.run(stream, run.file_name, run=run, size=size)
     except (ImportFailed, MappingError) as exc:
         _fail(run, exc)
-        broadcast(group, {"type": "finished", "state": run.state, "error": run.error})
+        broadcast(
+            group,
+            {
+                "type": "finished",
+                "state": run.state,
+                "label": run.get_state_display(),
+                "error": run.error,
+            },
+        )
         return None
     _store_outcome(run, outcome, RunState.FINISHED)
     broadcast(
@@ -186,6 +194,7 @@ def execute_run(
         {
             "type": "finished",
             "state": run.state,
+            "label": run.get_state_display(),
             "rows": run.rows,
             "tickets": run.tickets,
             "created": run.created,

@@ -23,6 +23,19 @@ CHROMIUM_ARGS = [
 # A loaded machine (both databases' suites, other browsers, two cores) can be slow to answer.
 TIMEOUT_MS = 20_000
 
+# Every message the page's sockets receive, in order, kept where the test can read it.
+RECORD_SOCKET_MESSAGES = """
+window.__socketMessages = [];
+const PageSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new PageSocket(...args);
+  socket.addEventListener("message", (event) => {
+    window.__socketMessages.push(JSON.parse(event.data));
+  });
+  return socket;
+};
+"""
+
 
 class DaphneWithWorkers(DaphneProcess):
     """The live server as scripts/run.sh runs it: Huey workers as threads inside daphne.

@@ -16,26 +16,13 @@ from assets.models import DiscoveredDevice, DiscoveryRun, RunStatus
 from core.models import Organisation, Team, TeamKind, User
 from core.roles import Role, assign_role_permissions
 from tests.assets.agents import free_port, start_snmpd
-from tests.browser.base import PASSWORD, BrowserTestCase
+from tests.browser.base import PASSWORD, RECORD_SOCKET_MESSAGES, BrowserTestCase
 
 AGENT_ADDRESS = "127.0.5.1"
 # Six hosts (.1 to .6): .1 answers, the other five are silent. One probe at a time and a
 # short timeout make the sweep last a few seconds, so the page sees it part-way through.
 NETWORK = "127.0.5.0/29"
 HOSTS = 6
-
-# Every message the page's sockets receive, in order, kept where the test can read it.
-RECORD_SOCKET_MESSAGES = """
-window.__socketMessages = [];
-const PageSocket = window.WebSocket;
-window.WebSocket = function (...args) {
-  const socket = new PageSocket(...args);
-  socket.addEventListener("message", (event) => {
-    window.__socketMessages.push(JSON.parse(event.data));
-  });
-  return socket;
-};
-"""
 
 
 class DiscoveryProgressTests(BrowserTestCase):
