@@ -95,14 +95,16 @@ def do_preview_import(
     mapping_text: str,
     accept_rejects: bool = False,
 ) -> HistoryImportRun:
-    """Keep an uploaded file and mapping as a run and dry-run it: the counts it would give.
+    """Keep an uploaded file and mapping as a run and queue its dry run (the counts it would
+    give) for the worker: a long log would otherwise hold the upload's request for minutes.
+    The run's page shows the dry run's progress, then its preview.
 
     Nothing but the run record (and the stored file) is written. A mapping that cannot be
     used is refused before anything is stored.
     """
     _check(actor)
     try:
-        mapping = load_mapping(mapping_text)
+        load_mapping(mapping_text)  # refused here, on the form, before anything is stored
     except MappingError as exc:
         raise InvalidInput(str(exc), field="mapping") from exc
     if upload.size > MAX_UPLOAD_BYTES:
@@ -117,18 +119,17 @@ def do_preview_import(
         mapping=mapping_text,
         started_by=actor,
         accept_rejects=accept_rejects,
-        state=RunState.PREVIEWED,
+        state=RunState.PREVIEWING,
     )
     run.file.save(run.file_name, ContentFile(content), save=False)
-    run.save()
-    importer = HistoryImport(mapping, organisation, actor=actor, accept_rejects=accept_rejects)
-    try:
-        with run.file.open("rb") as stream:
-            outcome = importer.run(stream, run.file_name, dry_run=True, size=run.file.size)
-    except ImportFailed as exc:
-        _fail(run, exc)
-        return run
-    _store_outcome(run, outcome, RunState.PREVIEWED)
+    with transaction.atomic():
+        run.save()
+        from history.tasks import preview_history_task
+
+        transaction.on_commit(lambda: preview_history_task(run.pk))
+        broadcast_on_commit(
+            run_group(run.pk), {"type": "progress", "percent": 0, "message": "Dry run queued"}
+        )
     return run
 
 
@@ -150,14 +151,20 @@ def do_queue_import(*, actor, run_id: int) -> HistoryImportRun:
 
 
 def execute_run(
-    run: HistoryImportRun, stream=None, *, size: int | None = None, progress=None
+    run: HistoryImportRun,
+    stream=None,
+    *,
+    size: int | None = None,
+    progress=None,
+    dry_run: bool = False,
 ) -> Outcome | None:
-    """Perform a run: import its file with its mapping; record and announce the outcome.
+    """Perform a run: import its file with its mapping (or, for a dry run, count what the
+    import would do); record and announce the outcome.
 
     Returns the outcome, or None when the run failed or was refused (the reason is on the
     run, naming the row). `stream` defaults to the run's stored file.
     """
-    run.state = RunState.RUNNING
+    run.state = RunState.PREVIEWING if dry_run else RunState.RUNNING
     run.started_at = timezone.now()
     run.error = ""
     run.save(update_fields=["state", "started_at", "error"])
@@ -173,9 +180,11 @@ def execute_run(
         )
         if stream is None:
             with run.file.open("rb") as stored:
-                outcome = importer.run(stored, run.file_name, run=run, size=run.file.size)
+                outcome = importer.run(
+                    stored, run.file_name, run=run, size=run.file.size, dry_run=dry_run
+                )
         else:
-            outcome = importer.run(stream, run.file_name, run=run, size=size)
+            outcome = importer.run(stream, run.file_name, run=run, size=size, dry_run=dry_run)
     except (ImportFailed, MappingError) as exc:
         _fail(run, exc)
         broadcast(
@@ -188,7 +197,7 @@ def execute_run(
             },
         )
         return None
-    _store_outcome(run, outcome, RunState.FINISHED)
+    _store_outcome(run, outcome, RunState.PREVIEWED if dry_run else RunState.FINISHED)
     broadcast(
         group,
         {

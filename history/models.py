@@ -12,6 +12,7 @@ from core.models.base import ScopedManager
 class RunState(models.TextChoices):
     """Where a run stands; the colour is its badge's."""
 
+    PREVIEWING = "previewing", "Dry run under way"
     PREVIEWED = "previewed", "Previewed (dry run)"
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -23,6 +24,7 @@ class RunState(models.TextChoices):
     def colour(self) -> str:
         """Bootstrap colour of this state's badge."""
         return {
+            "previewing": "secondary",
             "previewed": "info",
             "queued": "secondary",
             "running": "warning",

@@ -14,3 +14,14 @@ def import_history_task(run_id: int) -> int:
     run = HistoryImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
     execute_run(run)
     return run.pk
+
+
+@db_task()
+def preview_history_task(run_id: int) -> int:
+    """Dry-run an uploaded history import (its preview), away from the upload's request."""
+    from history.actions import execute_run
+    from history.models import HistoryImportRun
+
+    run = HistoryImportRun.objects.select_related("organisation", "started_by").get(pk=run_id)
+    execute_run(run, dry_run=True)
+    return run.pk

@@ -51,9 +51,16 @@ def test_should_preview_without_importing_then_import_on_start(
     client.force_login(office.admin)
     assert client.get(reverse("history:run_list")).status_code == 200
     people, teams = User.objects.count(), Team.objects.count()
-    response = upload(client, rows=[*ROWS, BAD_ROW], organisation=office.north.pk)
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(client, rows=[*ROWS, BAD_ROW], organisation=office.north.pk)
     run = HistoryImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    # The upload only queues the dry run: the worker reads the file, not the request.
+    assert run.state == RunState.PREVIEWING and run.rows == 0
+    assert 'id="run-start"' not in client.get(run.get_absolute_url()).content.decode()
+    for callback in queued:
+        callback()
+    run.refresh_from_db()
     assert run.state == RunState.PREVIEWED
     assert (run.rows, run.tickets, run.created, run.rejected) == (13, 2, 2, 1)
     assert (run.people_created, run.teams_created) == (4, 2)
@@ -85,11 +92,12 @@ def test_should_show_a_mapping_refusal_on_the_form(office, client):
 
 
 def test_should_refuse_on_preview_when_too_many_rows_are_unusable(
-    office, client, settings, tmp_path
+    office, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(office.admin)
-    upload(client, rows=[*ROWS[:6], BAD_ROW], organisation=office.north.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, rows=[*ROWS[:6], BAD_ROW], organisation=office.north.pk)
     run = HistoryImportRun.objects.get()
     assert run.state == RunState.REFUSED and "1 of 7 rows (14.3%)" in run.error
     assert 'id="run-start"' not in client.get(run.get_absolute_url()).content.decode()
