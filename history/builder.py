@@ -34,21 +34,6 @@ from servicedesk.choices import OPEN_STATUSES, Channel, IncidentStatus
 S = IncidentStatus
 RESPONDED_STATES = (S.IN_PROGRESS, S.PENDING, S.RESOLVED, S.CLOSED)
 DONE_STATES = (S.RESOLVED, S.CLOSED)
-# Attributes taken from the latest row that has a value.
-LATEST = (
-    "priority",
-    "impact",
-    "urgency",
-    "category",
-    "channel",
-    "caller",
-    "logged_by",
-    "short_description",
-    "description",
-    "first_contact",
-    "kind",
-    "item",
-)
 
 
 class TicketError(Exception):

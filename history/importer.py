@@ -347,12 +347,15 @@ class HistoryImport:
             ).values_list("source_reference", "incident_id", "request_id", "fingerprint")
         }
         now = timezone.now()
+        item_targets: dict[str, tuple] = {}  # each item's targets, read once per run
         new, changed, unchanged = [], [], 0
         for plan in plans:
             if plan.kind == "request":
                 item = items[plan.item]
                 spec, timeline = clock(item.service)
-                fields = _request_fields(plan, item, timeline, spec, now)
+                if item.name not in item_targets:
+                    item_targets[item.name] = request_targets(item, vip=False)
+                fields = _request_fields(plan, item, item_targets[item.name], timeline, spec, now)
             else:
                 spec, timeline = clock(service)
                 fields = _measure(plan, timeline, spec, targets, matrix, service, now)
@@ -762,11 +765,13 @@ def _request_items(plans: list[TicketPlan]) -> dict[str, RequestItem]:
     return found
 
 
-def _request_fields(plan: TicketPlan, item: RequestItem, timeline, spec, now) -> dict:
+def _request_fields(
+    plan: TicketPlan, item: RequestItem, targets: tuple, timeline, spec, now
+) -> dict:
     """A service request's field values (people and teams by name) with its clocks measured
     as natively: targets from the item's service standard, time on the item's service's
     calendar; the state translated by REQUEST_STATES."""
-    priority, response, resolution = request_targets(item, vip=False)
+    priority, response, resolution = targets
     every = dict.fromkeys((1, 2, 3, 4), (response, resolution))
     plan = replace(plan, priority=plan.priority or int(priority))
     measured = _measure(plan, timeline, spec, every, {}, item.service, now)

@@ -17,14 +17,10 @@ import time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 
 from core.models import AuditEvent, Team, User
 from servicedesk import sla
-from servicedesk.choices import Priority
-from servicedesk.models import ServiceStandard
-from servicedesk.models.catalogue import DEFAULT_TARGETS
 from servicedesk.seeding import (
     _callers,
     _converters,
@@ -33,6 +29,7 @@ from servicedesk.seeding import (
     _timelines,
     fast_insert,
 )
+from servicerequests.actions.requests import request_targets
 from servicerequests.choices import ApprovalRule, FieldKind, RequestChannel, RequestStatus
 from servicerequests.models import RequestItem, ServiceRequest
 
@@ -87,7 +84,12 @@ def bulk_seed_requests(command, count: int, batch_size: int = 5000, seed: int = 
         or everyone
         for org_id in org_ids
     }
-    targets = {(item.pk, vip): _targets(item, vip) for item in items for vip in (False, True)}
+    # As a submission sets them: the item's standard (its VIP sibling for a VIP requester).
+    targets = {
+        (item.pk, vip): _as_ints(request_targets(item, vip))
+        for item in items
+        for vip in (False, True)
+    }
     answers = {item.pk: _sample_answers(item) for item in items}
     names = _names(callers, everyone, items)
     content_type = ContentType.objects.get_for_model(ServiceRequest)
@@ -286,31 +288,6 @@ def _needs_approval(item: RequestItem) -> bool:
     return item.approval_rule != ApprovalRule.NONE or item.is_ict_purchase
 
 
-def _targets(item: RequestItem, vip: bool) -> tuple[int, int, int]:
-    """(priority, response seconds, resolution seconds), as actions.requests.request_targets:
-    the item's standard (its VIP sibling for a VIP), else the service's P4 targets."""
-    standard = item.standard
-    if standard is None:
-        priority = Priority.P4
-        candidates = ServiceStandard.objects.filter(service=item.service_id, priority=priority)
-    else:
-        priority = standard.priority
-        candidates = ServiceStandard.objects.filter(pk=standard.pk)
-        if vip and standard.audience != "vip":
-            candidates = ServiceStandard.objects.filter(
-                Q(pk=standard.pk)
-                | Q(service=standard.service_id, priority=priority, audience="vip")
-            )
-    by_audience = {s.audience: s for s in candidates}
-    chosen = (by_audience.get("vip") if vip else None) or (
-        standard if standard is not None else by_audience.get("")
-    )
-    if chosen is None:
-        response, resolution = DEFAULT_TARGETS[int(priority)]
-        return int(priority), response * 60, resolution * 60
-    return int(priority), chosen.response_minutes * 60, chosen.resolution_minutes * 60
-
-
 def _sample_answers(item: RequestItem) -> dict:
     """Plausible answers to the item's text, choice, number and date questions (person and
     asset questions are left out: they would name records of one organisation)."""
@@ -334,3 +311,9 @@ def _names(callers: dict[int, list[int]], agents: list[int], items) -> dict:
     team_ids = {item.service.owner_team_id for item in items}
     names.update({("team", team.pk): str(team) for team in Team.objects.filter(pk__in=team_ids)})
     return names
+
+
+def _as_ints(targets: tuple) -> tuple[int, int, int]:
+    """(priority, response seconds, resolution seconds) as plain integers for bulk rows."""
+    priority, response, resolution = targets
+    return int(priority), int(response), int(resolution)

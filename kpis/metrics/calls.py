@@ -616,12 +616,12 @@ def _derive_backlog_trend(source: Source, periods: list[Period]) -> None:
     """
     last = backlog_summary(source, periods[-1], "team")["rows"]
     backlog = sum(totals["backlog"] for totals in last.values())
+    source.prime(("backlog_total", periods[-1]), backlog)
     for earlier, period in reversed(list(zip(periods, periods[1:], strict=False))):
         logged = logged_summary(source, period)["rows"][None]["open_logged"]
         resolved = resolved_summary(source, period)["rows"][None]["resolved"]
         backlog += resolved - logged
         source.prime(("backlog_total", earlier), backlog)
-    source.prime(("backlog_total", periods[-1]), sum(t["backlog"] for t in last.values()))
 
 
 def _prefetch_backlog(source: Source, periods: list[Period], by: str | None) -> None:

@@ -186,6 +186,29 @@ class Source:
         self._cache.setdefault(key, value)
 
 
+def _values_union(
+    querysets: list[models.QuerySet], value_field: str, columns: dict
+) -> tuple[str, list]:
+    """One UNION ALL query (SQL and parameters) of the non-empty values of `value_field` as
+    `kpi_v`, beside the named `columns` ({name: expression}), over every queryset; ("", [])
+    when all of them are empty. Percentiles rank the values of all kinds of call together."""
+    names = [*columns, "kpi_v"]
+    parts, params = [], []
+    for queryset in querysets:
+        rows = (
+            queryset.filter(**{f"{value_field}__isnull": False})
+            .annotate(**columns, kpi_v=models.F(value_field))
+            .values_list(*names)
+        )
+        try:
+            sql, part_params = rows.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            continue  # e.g. .none(): contributes no values
+        parts.append(f"SELECT {', '.join(names)} FROM ({sql}) AS part")
+        params.extend(part_params)
+    return " UNION ALL ".join(parts), params
+
+
 def _percentile_rows(
     querysets: list[models.QuerySet],
     value_field: str,
@@ -194,28 +217,13 @@ def _percentile_rows(
 ) -> list[tuple] | None:
     """Rows (0, group, p1, p2, ...) of nearest-rank percentiles per group, in one SQL query;
     None when every queryset is empty."""
-    parts, params = [], []
     using = querysets[0].db
-    for queryset in querysets:
-        group = models.Value(0) if group_field is None else models.F(group_field)
-        rows = (
-            queryset.filter(**{f"{value_field}__isnull": False})
-            .annotate(
-                kpi_b=models.Value(0),
-                kpi_g=group,
-                kpi_v=models.F(value_field),
-            )
-            .values_list("kpi_b", "kpi_g", "kpi_v")
-        )
-        try:
-            sql, part_params = rows.order_by().query.sql_with_params()
-        except EmptyResultSet:
-            continue  # e.g. .none(): contributes no values
-        parts.append(f"SELECT kpi_b, kpi_g, kpi_v FROM ({sql}) AS part")
-        params.extend(part_params)
-    if not parts:
+    group = models.Value(0) if group_field is None else models.F(group_field)
+    union, params = _values_union(
+        querysets, value_field, {"kpi_b": models.Value(0), "kpi_g": group}
+    )
+    if not union:
         return None
-    union = " UNION ALL ".join(parts)
     picks = ", ".join(f"MIN(CASE WHEN cd >= {float(p)!r} THEN v END)" for p in fractions)
     sql = (
         f"SELECT b, g, {picks} FROM ("
@@ -265,20 +273,9 @@ def nearest_rank(
     """
     if not count:
         return tuple(None for _ in fractions)
-    parts, params = [], []
-    for queryset in querysets:
-        rows = (
-            queryset.filter(**{f"{value_field}__isnull": False})
-            .annotate(kpi_v=models.F(value_field))
-            .values_list("kpi_v")
-        )
-        try:
-            sql, part_params = rows.order_by().query.sql_with_params()
-        except EmptyResultSet:
-            continue
-        parts.append(f"SELECT kpi_v FROM ({sql}) AS part")
-        params.extend(part_params)
-    union = " UNION ALL ".join(parts)
+    union, params = _values_union(querysets, value_field, {})
+    if not union:
+        return tuple(None for _ in fractions)
     picked = []
     with connections[querysets[0].db].cursor() as cursor:
         for fraction in fractions:
@@ -317,27 +314,16 @@ def percentile_grid(
 
     fields = sorted({field for field, _ in groupings.values() if field is not None})
     column = {field: f"g{index}" for index, field in enumerate(fields)}
-    parts, params = [], []
-    for queryset in querysets:
-        rows = (
-            queryset.filter(period_range(time_field, periods))
-            .filter(**{f"{value_field}__isnull": False})
-            .annotate(
-                kpi_b=period_bucket(time_field, periods),
-                kpi_v=models.F(value_field),
-                **{f"kpi_{column[field]}": models.F(field) for field in fields},
-            )
-            .values_list("kpi_b", "kpi_v", *(f"kpi_{column[field]}" for field in fields))
-        )
-        try:
-            sql, part_params = rows.order_by().query.sql_with_params()
-        except EmptyResultSet:
-            continue
-        selected = ", ".join(["kpi_b", "kpi_v", *(f"kpi_{column[field]}" for field in fields)])
-        parts.append(f"SELECT {selected} FROM ({sql}) AS part")
-        params.extend(part_params)
+    union, params = _values_union(
+        [queryset.filter(period_range(time_field, periods)) for queryset in querysets],
+        value_field,
+        {
+            "kpi_b": period_bucket(time_field, periods),
+            **{f"kpi_{column[field]}": models.F(field) for field in fields},
+        },
+    )
     result: dict[str, dict] = {name: {period: {} for period in periods} for name in groupings}
-    if parts:
+    if union:
         groups = [column[field] for field in fields]
         windows, picks = [], []
         for index, (field, fractions) in enumerate(groupings.values()):
@@ -351,7 +337,7 @@ def percentile_grid(
         sql = (
             f"SELECT {keys}, {', '.join(picks)} FROM ("
             f"SELECT {named}, {', '.join(windows)} "
-            f"FROM ({' UNION ALL '.join(parts)}) AS u WHERE kpi_b IS NOT NULL"
+            f"FROM ({union}) AS u WHERE kpi_b IS NOT NULL"
             f") AS ranked GROUP BY {keys}"
         )
         with connections[querysets[0].db].cursor() as cursor:
