@@ -204,6 +204,7 @@ class Incident(IncidentWorkflow, VersionedModel, TimestampedModel):
                     "caller",
                     "assignee",
                     "resolved_at",
+                    "status",
                 ],
                 name="incident_org_opened",
             ),

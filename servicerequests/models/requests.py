@@ -143,8 +143,43 @@ class ServiceRequest(ServiceRequestWorkflow, VersionedModel, TimestampedModel):
             models.Index(fields=["organisation", "status", "-id"], name="sreq_org_queue"),
             models.Index(fields=["status", "resolution_due"], name="sreq_due"),
             models.Index(fields=["status", "sla_warn_at"], name="sreq_warn"),
-            models.Index(fields=["organisation", "opened_at"], name="sreq_org_opened"),
-            models.Index(fields=["organisation", "resolved_at"], name="sreq_org_resolved"),
+            # KPIs: as the incidents' indexes, these hold every column the KPI pack groups
+            # and counts by, so its scans of a period's requests never read the table.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "opened_at",
+                    "channel",
+                    "team",
+                    "service",
+                    "priority",
+                    "logged_by",
+                    "requester",
+                    "fulfilled_by",
+                    "resolved_at",
+                    "status",
+                ],
+                name="sreq_org_opened",
+            ),
+            models.Index(
+                fields=[
+                    "organisation",
+                    "resolved_at",
+                    "channel",
+                    "team",
+                    "service",
+                    "priority",
+                    "business_seconds_to_resolve",
+                    "resolution_target_seconds",
+                    "wall_seconds_to_resolve",
+                    "fulfilled_by",
+                    "logged_by",
+                    "requester",
+                    "opened_at",
+                    "status",
+                ],
+                name="sreq_org_resolved",
+            ),
         ]
 
     def __str__(self) -> str:
