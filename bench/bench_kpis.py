@@ -9,7 +9,10 @@ organisations) and cut to one organisation:
   RAG, the 6-month trend and the breakdowns by each dimension (kpis.reports.build_report);
 - "xlsx": the same pack written as the Excel workbook.
 
-Reports the median and worst of --repeat runs after one warm-up, and the SQL query count.
+Reports the median and worst of --repeat runs after one warm-up, and the SQL query count of
+the calling thread: the pack reads its trend's other months beside its own month on a second
+connection (kpis.metrics.parallel), whose queries are not counted. CIVICDESK_KPI_THREADS=0
+keeps the whole pack on one thread, to time it that way.
 With --per-kpi it first times each KPI on its own, cold (one run): its headline for the
 month on a fresh source (nothing shared with another KPI), and its pack line (the trend
 months and the breakdowns) after the aggregates the report reads ahead for every KPI (timed

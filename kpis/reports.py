@@ -16,7 +16,9 @@ from kpis.metrics import (
     PeriodKind,
     Source,
     prefetch_trend,
+    trend_headlines,
 )
+from kpis.metrics.parallel import beside
 from kpis.models import KpiTarget, Rag
 
 TREND_PERIODS = {PeriodKind.DAY: 7, PeriodKind.WEEK: 8, PeriodKind.MONTH: 6, PeriodKind.QUARTER: 4}
@@ -92,24 +94,23 @@ def build_report(
     cut = cut or Cut()
     count = trend if trend is not None else TREND_PERIODS.get(period.kind, 6)
     periods = period.trend(count) if count else [period]
-    # One source for the whole report: the KPIs and periods share its memo of aggregates,
-    # which is filled for every trend period at once (one grouped query per aggregate).
+    # The trend's other periods (headlines only) are computed beside the report's own period
+    # and its breakdowns: on a second database connection where that is safe, so the pack
+    # takes little longer than its own month where two processors are free.
+    others = [p for p in periods if p != period]
+    read_trend = beside(lambda: trend_headlines(user, cut, others)) if others else dict
+    # One source for the report's own period: the KPIs share its memo of aggregates.
     source = Source(user, cut)
-    prefetch_trend(source, periods, period)
+    prefetch_trend(source, [period], period, breakdowns=breakdowns)
     targets = _targets(cut.organisation, period.kind)
-    # Non-call KPIs that only describe the present (asset register) are not trended.
+    measures = {kpi.key: kpi.compute(source, period) for kpi in KPIS}
+    trend_values = read_trend()
     lines = []
     for kpi in KPIS:
-        measure = kpi.compute(source, period)
+        measure = measures[kpi.key]
         history = (
-            [
-                (
-                    p.label,
-                    measure.value if p == period else kpi.compute(source, p, headline=True).value,
-                )
-                for p in periods
-            ]
-            if kpi.key != "asset_health"
+            [(p.label, measure.value if p == period else trend_values[kpi.key, p]) for p in periods]
+            if kpi.trended
             else [(period.label, measure.value)]
         )
         line = ReportLine(

@@ -54,6 +54,8 @@ class KpiDefinition:
     # Desk queue filters that list the calls behind the number ("resolved" or "logged" in the
     # period), or None when the number is not made of calls.
     drilldown: str | None = None
+    # False for a KPI that only describes the present (the asset register): no trend.
+    trended: bool = True
 
     @property
     def definition(self) -> str:
@@ -203,7 +205,13 @@ KPIS: list[KpiDefinition] = [
     ),
     KpiDefinition("change_success", "Change success", change_success, "%", True, "Change"),
     KpiDefinition(
-        "asset_health", "Asset health (owner and location)", asset_health, "%", True, "Assets"
+        "asset_health",
+        "Asset health (owner and location)",
+        asset_health,
+        "%",
+        True,
+        "Assets",
+        trended=False,
     ),
 ]
 
@@ -215,12 +223,33 @@ def compute_all(source: Source, period: Period) -> dict[str, Measure]:
     return {kpi.key: kpi.compute(source, period) for kpi in KPIS}
 
 
-def prefetch_trend(source: Source, periods: list[Period], focus: Period | None = None) -> None:
+def prefetch_trend(
+    source: Source,
+    periods: list[Period],
+    focus: Period | None = None,
+    *,
+    breakdowns: bool = True,
+) -> None:
     """Get ready to compute every KPI's headline for each of `periods` (a report's trend) on
-    `source`, and its breakdowns for `focus` (the report's own period; the last one unless
-    given): the aggregates the call KPIs share are read for all the periods at once, one query
-    grouped by period each, instead of one query per period. The values are the same."""
-    prefetch_call_trend(source, periods, focus or periods[-1])
+    `source`, and with `breakdowns` its breakdowns for `focus` (the report's own period; the
+    last one unless given): the aggregates the call KPIs share are read ahead, in as few
+    queries as they can be. The values are the same as computed one by one."""
+    prefetch_call_trend(source, periods, (focus or periods[-1]) if breakdowns else None)
+
+
+def trend_headlines(user, cut: Cut, periods: list[Period]) -> dict[tuple[str, Period], object]:
+    """Every KPI's headline value for each of `periods`, {(KPI key, period): value}, as a
+    report's trend shows them, computed on a source of their own (so they can be computed
+    beside the report's own period, see kpis.metrics.parallel)."""
+    source = Source(user, cut)
+    if periods:
+        prefetch_trend(source, periods, breakdowns=False)
+    return {
+        (kpi.key, period): kpi.compute(source, period, headline=True).value
+        for kpi in KPIS
+        if kpi.trended
+        for period in periods
+    }
 
 
 __all__ = [
@@ -239,4 +268,5 @@ __all__ = [
     "last_complete_period",
     "prefetch_trend",
     "ratio",
+    "trend_headlines",
 ]

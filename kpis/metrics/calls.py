@@ -12,17 +12,19 @@ with pending time excluded, and wall-clock seconds); nothing is recomputed per c
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from core.models import AuditEvent, Organisation, User
 from kpis.metrics.base import (
     DEFAULT_WORKING_WEEK,
     HOUR,
     Measure,
+    add_figures,
+    call_count,
     grouped,
     grouped_by_period,
     hours,
-    period_bucket,
     period_range,
     ratio,
     working_days,
@@ -33,7 +35,6 @@ from kpis.metrics.source import (
     DIMENSIONS,
     ENDED_UNRESOLVED,
     Source,
-    nearest_rank,
     percentile_grid,
     percentiles,
 )
@@ -53,30 +54,25 @@ def _resolved(period: Period) -> Q:
 
 def _logged_aggregates() -> dict:
     return {
-        "logged": Count("id"),
-        "portal": Count("id", filter=Q(channel=Channel.PORTAL)),
+        "logged": call_count(),
+        "portal": call_count(Q(channel=Channel.PORTAL)),
         # Logged and not since cancelled or rejected: what joined the backlog.
-        "open_logged": Count("id", filter=~Q(status__in=ENDED_UNRESOLVED)),
+        "open_logged": call_count(~Q(status__in=ENDED_UNRESOLVED)),
     }
 
 
 def _resolved_aggregates() -> dict:
     return {
-        "resolved": Count("id"),
-        "first_contact": Count("id", filter=Q(resolved_first_contact=True)),
-        "incidents": Count("id", filter=Q(kpi_incident=True)),
-        "first_time": Count(
-            "id", filter=Q(kpi_incident=True, reassignment_count=0, reopen_count=0)
-        ),
-        "within_4h": Count("id", filter=Q(business_seconds_to_resolve__lte=FOUR_HOURS)),
-        "within_4h_wall": Count("id", filter=Q(wall_seconds_to_resolve__lte=FOUR_HOURS)),
-        "within_standard": Count(
-            "id",
-            filter=Q(business_seconds_to_resolve__lte=F("resolution_target_seconds")),
+        "resolved": call_count(),
+        "first_contact": call_count(Q(resolved_first_contact=True)),
+        "incidents": call_count(Q(kpi_incident=True)),
+        "first_time": call_count(Q(kpi_incident=True, reassignment_count=0, reopen_count=0)),
+        "within_4h": call_count(Q(business_seconds_to_resolve__lte=FOUR_HOURS)),
+        "within_4h_wall": call_count(Q(wall_seconds_to_resolve__lte=FOUR_HOURS)),
+        "within_standard": call_count(
+            Q(business_seconds_to_resolve__lte=F("resolution_target_seconds")),
         ),
         "business_seconds": Sum("business_seconds_to_resolve"),
-        # Calls with a measured time: how many values the percentiles rank.
-        "timed": Count("business_seconds_to_resolve"),
         "target_seconds": Sum("resolution_target_seconds"),
     }
 
@@ -115,22 +111,13 @@ def _medians_by_priority(source: Source, period: Period) -> dict:
 
 def _spread(source: Source, period: Period, by: str | None) -> dict:
     """Median and 90th percentile business seconds to resolve, per category or overall."""
-
-    def resolved():
-        return [q.filter(_resolved(period)) for q in source.calls()]
-
-    if by is None:
-        # Overall (a trend reads one per period): picked at their ranks among the timed calls.
-        def compute():
-            timed = resolved_summary(source, period)["rows"].get(None, {}).get("timed", 0)
-            if not timed:
-                return {None: (None, None)}
-            return {None: nearest_rank(resolved(), "business_seconds_to_resolve", timed)}
-
-        return source.memo(("spread", period, None), compute)
     return source.memo(
         ("spread", period, by),
-        lambda: percentiles(resolved(), "business_seconds_to_resolve", by),
+        lambda: percentiles(
+            [q.filter(_resolved(period)) for q in source.calls()],
+            "business_seconds_to_resolve",
+            by,
+        ),
     )
 
 
@@ -353,11 +340,39 @@ def _backlog_aggregates(source: Source, period: Period, suffix: str = "") -> dic
     waiting = Q(opened_at__lt=period.end) & (
         Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)
     )
-    aggregates = {f"backlog{suffix}": Count("id", filter=waiting)}
+    aggregates = {f"backlog{suffix}": call_count(waiting)}
     for days in AGED_WORKING_DAYS:
         cutoff = working_days_before(spec, period.end, days)
-        aggregates[f"aged_{days}{suffix}"] = Count("id", filter=waiting & Q(opened_at__lt=cutoff))
+        aggregates[f"aged_{days}{suffix}"] = call_count(waiting & Q(opened_at__lt=cutoff))
     return aggregates
+
+
+def _backlog_parts(source: Source, first_end) -> list:
+    """The calls that may be in the backlog at period ends from `first_end` on, as two
+    disjoint parts per kind of call: the unresolved ones, and those resolved at or after
+    `first_end`. Each part is a scan of one index: (organisation, resolved_at) for both.
+
+    "Logged before the end" is left to the aggregates' filters (_backlog_aggregates), not put
+    in the WHERE: there it let SQLite, which has no statistics, read the part through the
+    (organisation, opened_at) index instead, over the organisation's whole history.
+    """
+    parts = []
+    for queryset in source.calls():
+        open_calls = queryset.exclude(status__in=ENDED_UNRESOLVED)
+        parts += [
+            open_calls.filter(resolved_at__isnull=True),
+            open_calls.filter(resolved_at__gte=first_end),
+        ]
+    return parts
+
+
+def _in_backlog(summary: dict, by: str | None) -> dict:
+    """A backlog summary grouped `by` a dimension, without the groups that have no call in
+    the backlog (the parts also hold calls logged after the end, which are not counted)."""
+    if by is None:
+        return summary  # a headline keeps its totals, zero or not
+    rows = {key: totals for key, totals in summary["rows"].items() if totals["backlog"]}
+    return {"rows": rows, "names": {key: summary["names"][key] for key in rows}}
 
 
 def backlog_summary(source: Source, period: Period, by: str | None = "team") -> dict:
@@ -368,16 +383,8 @@ def backlog_summary(source: Source, period: Period, by: str | None = "team") -> 
     """
 
     def compute():
-        # Two disjoint parts (unresolved; resolved after the end), each a range scan on the
-        # (organisation, resolved_at) index; grouped() adds them up.
-        querysets = []
-        for queryset in source.calls():
-            logged = queryset.filter(opened_at__lt=period.end).exclude(status__in=ENDED_UNRESOLVED)
-            querysets += [
-                logged.filter(resolved_at__isnull=True),
-                logged.filter(resolved_at__gte=period.end),
-            ]
-        return grouped(querysets, by, _backlog_aggregates(source, period))
+        parts = _backlog_parts(source, period.end)
+        return _in_backlog(grouped(parts, by, _backlog_aggregates(source, period)), by)
 
     return source.memo(("backlog", period, by), compute)
 
@@ -386,6 +393,10 @@ def backlog_total(source: Source, period: Period) -> int:
     """The number of calls in the backlog at the end of the period (see backlog_summary)."""
 
     def compute():
+        # A report has often read the backlog by team already: it holds the total.
+        by_team = source.cached(("backlog", period, "team"))
+        if by_team is not None:
+            return sum(totals["backlog"] for totals in by_team["rows"].values())
         totals = backlog_summary(source, period, None)["rows"].get(None, {})
         return totals.get("backlog", 0)
 
@@ -517,95 +528,118 @@ def calls_per_agent_per_day(source: Source, period: Period, *, headline: bool = 
     return measure
 
 
+def _by_agent(querysets: list, agent_field: str, aggregates: dict) -> dict:
+    """Aggregates of the querysets' calls grouped by `agent_field` (None for calls without
+    one): {agent id or None: figures}, one query per kind of call."""
+    # An expression, not the bare column: grouping by a column made SQLite walk that
+    # column's index over the whole history instead of the period's range.
+    agent = Coalesce(F(agent_field), Value(None), output_field=IntegerField())
+    result: dict = {}
+    for queryset in querysets:
+        rows = queryset.order_by().annotate(kpi_agent=agent).values("kpi_agent")
+        for row in rows.annotate(**aggregates):
+            figures = result.setdefault(row.pop("kpi_agent"), dict.fromkeys(aggregates, 0))
+            add_figures(figures, row)
+    return result
+
+
 def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, int]]:
     """Distinct calls each agent handled in each period (see calls_per_agent_per_day): those
     logged on a caller's behalf plus those resolved as assignee, less those that were both in
-    the same period. Three grouped queries per kind of call, whatever the number of periods."""
-    handled: dict[Period, dict[int, int]] = {period: {} for period in periods}
-    logged_in = period_bucket("opened_at", periods)
-    resolved_in = period_bucket("resolved_at", periods)
-    for queryset in source.calls():
-        on_behalf = (
-            queryset.filter(period_range("opened_at", periods))
-            .exclude(logged_by=F("caller"))
-            .annotate(kpi_period=logged_in)
+    the same period.
+
+    Per period and kind of call: the calls logged on someone's behalf, grouped by the agent
+    who logged them, and the calls resolved, grouped by assignee. The period's logged and
+    resolved headline figures come with them (the latter summed over the assignees) and are
+    stored in the source's memo too. One query per period, not one grouped by a period
+    expression over several: on SQLite a CASE over the stored instants and the grouping by
+    it cost two to five times the plain range scans of the periods one by one.
+    """
+    handled: dict[Period, dict[int, int]] = {}
+    for period in periods:
+        logged = [queryset.filter(_logged(period)) for queryset in source.calls()]
+        if source.cached(("logged", period, None)) is None:  # else read with the breakdowns
+            source.prime(("logged", period, None), grouped(logged, None, _logged_aggregates()))
+        on_behalf = _by_agent(
+            [queryset.exclude(logged_by=F("caller")) for queryset in logged],
+            "logged_by",
+            {
+                "logged": call_count(),
+                # Logged and resolved by the same agent within the period: counted once.
+                "both": call_count(Q(assignee=F("logged_by")) & _resolved(period)),
+            },
         )
-        resolved = queryset.filter(
-            period_range("resolved_at", periods), assignee__isnull=False
-        ).annotate(kpi_period=resolved_in)
-        # Logged and resolved by the same agent within one period: counted once.
-        both = (
-            queryset.filter(
-                period_range("opened_at", periods), period_range("resolved_at", periods)
-            )
-            .exclude(logged_by=F("caller"))
-            .filter(assignee=F("logged_by"))
-            .annotate(kpi_period=logged_in, kpi_resolved=resolved_in)
-            .filter(kpi_period=F("kpi_resolved"))
+        resolved = _by_agent(
+            [queryset.filter(_resolved(period)) for queryset in source.calls()],
+            "assignee",
+            _resolved_aggregates(),
         )
-        for rows, sign, field in (
-            (on_behalf, 1, "logged_by"),
-            (resolved, 1, "assignee"),
-            (both, -1, "logged_by"),
-        ):
-            for row in rows.order_by().values("kpi_period", field).annotate(n=Count("id")):
-                if row["kpi_period"] is None:
-                    continue
-                counts = handled[periods[row["kpi_period"]]]
-                counts[row[field]] = counts.get(row[field], 0) + sign * row["n"]
+        counts = handled[period] = {
+            agent: figures["logged"] - figures["both"] for agent, figures in on_behalf.items()
+        }
+        totals = dict.fromkeys(_resolved_aggregates(), 0)
+        for agent, figures in resolved.items():
+            add_figures(totals, figures)
+            if agent is not None:
+                counts[agent] = counts.get(agent, 0) + figures["resolved"]
+        source.prime(("resolved", period, None), {"rows": {None: totals}, "names": {}})
     return handled
 
 
-def prefetch_call_trend(source: Source, periods: list[Period], focus: Period) -> None:
+# The spreads a report reads: overall for every period, by priority and category for its own.
+_OVERALL_SPREAD = {"spread": (None, (0.5, 0.9))}
+_FOCUS_SPREADS = {
+    **_OVERALL_SPREAD,
+    "median_by_priority": ("priority", (0.5,)),
+    "spread_category": ("category", (0.5, 0.9)),
+}
+
+
+def prefetch_call_trend(source: Source, periods: list[Period], focus: Period | None) -> None:
     """Compute the call KPIs' shared aggregates into the source's memo ahead: their headlines
-    for all `periods` at once (one query grouped by period per aggregate instead of one per
-    period), and every breakdown for `focus`, the period the report is about.
+    for all `periods`, and every breakdown for `focus`, the period the report is about (none
+    when it is None).
 
     The KPI functions then read the memo and give exactly what they give period by period
     (tests/kpis/test_metrics_fast.py holds them to that); a breakdown of another period is
     still computed, on demand.
     """
     calls = source.calls()
-    trend = [period for period in periods if period != focus]
-    for name, time_field, aggregates in (
-        ("logged", "opened_at", _logged_aggregates()),
-        ("resolved", "resolved_at", _resolved_aggregates()),
-    ):
-        # The trend only shows headlines: grouping its months by every dimension as well
-        # cost more than all the rest of a pack.
-        results = grouped_by_period(calls, time_field, trend, (), aggregates) if trend else {}
-        results.update(grouped_by_period(calls, time_field, [focus], tuple(DIMENSIONS), aggregates))
-        for (period, by), result in results.items():
-            source.prime((name, period, by), result)
-    # The medians by priority and the spreads by category, for the focus only (the overall
-    # spreads of the trend are picked by rank, see _spread).
-    grid = percentile_grid(
-        calls,
-        "resolved_at",
-        [focus],
-        "business_seconds_to_resolve",
-        {
-            "median_by_priority": ("priority", (0.5,)),
-            "spread_category": ("category", (0.5, 0.9)),
-        },
-    )
-    for period in periods:
-        _spread(source, period, None)
-    source.prime(("median_by_priority", focus), grid["median_by_priority"][focus])
-    source.prime(("spread", focus, "category"), grid["spread_category"][focus])
+    if focus is not None:
+        # Only the focus is grouped by every dimension: doing so for the trend's months as
+        # well cost more than all the rest of a pack.
+        for name, time_field, aggregates in (
+            ("logged", "opened_at", _logged_aggregates()),
+            ("resolved", "resolved_at", _resolved_aggregates()),
+        ):
+            results = grouped_by_period(calls, time_field, [focus], tuple(DIMENSIONS), aggregates)
+            for (period, by), result in results.items():
+                source.prime((name, period, by), result)
+        grid = percentile_grid(
+            calls, "resolved_at", [focus], "business_seconds_to_resolve", _FOCUS_SPREADS
+        )
+        source.prime(("spread", focus, None), grid["spread"][focus])
+        source.prime(("median_by_priority", focus), grid["median_by_priority"][focus])
+        source.prime(("spread", focus, "category"), grid["spread_category"][focus])
+        _prefetch_backlog(source, [focus], "team")
     for period, result in _handled(source, periods).items():
         source.prime(("handled", period), result)
-    _prefetch_backlog(source, [focus], "team")
-    adjacent = all(a.end == b.start for a, b in zip(periods, periods[1:], strict=False))
-    if adjacent and periods[-1] == focus:
+    trend = [period for period in periods if period != focus]
+    if trend:
+        grid = percentile_grid(
+            calls, "resolved_at", trend, "business_seconds_to_resolve", _OVERALL_SPREAD
+        )
+        for period, groups in grid["spread"].items():
+            source.prime(("spread", period, None), groups)
+    if all(a.end == b.start for a, b in zip(periods, periods[1:], strict=False)):
         _derive_backlog_trend(source, periods)
     else:
         _prefetch_backlog(source, periods, None)
 
 
 def _derive_backlog_trend(source: Source, periods: list[Period]) -> None:
-    """The total backlog at the end of each of adjacent `periods`, from the last one's
-    (already read by team) and the counts the trend read anyway, instead of another scan.
+    """The total backlog at the end of each of adjacent `periods`, from the last one's and
+    the counts the trend read anyway, instead of another scan per period.
 
     A call is in the backlog at an instant E when it was logged before E, is not cancelled or
     rejected, and was not resolved before E. A resolved call was logged before it was
@@ -614,9 +648,7 @@ def _derive_backlog_trend(source: Source, periods: list[Period]) -> None:
     backlog at its start = backlog at its end − its calls logged (not cancelled or rejected)
     + its calls resolved. tests/kpis/test_metrics_fast.py holds it to the direct count.
     """
-    last = backlog_summary(source, periods[-1], "team")["rows"]
-    backlog = sum(totals["backlog"] for totals in last.values())
-    source.prime(("backlog_total", periods[-1]), backlog)
+    backlog = backlog_total(source, periods[-1])
     for earlier, period in reversed(list(zip(periods, periods[1:], strict=False))):
         logged = logged_summary(source, period)["rows"][None]["open_logged"]
         resolved = resolved_summary(source, period)["rows"][None]["resolved"]
@@ -629,16 +661,7 @@ def _prefetch_backlog(source: Source, periods: list[Period], by: str | None) -> 
     aggregates: dict = {}
     for index, period in enumerate(periods):
         aggregates.update(_backlog_aggregates(source, period, f"_{index}"))
-    last_end = max(period.end for period in periods)
-    first_end = min(period.end for period in periods)
-    querysets = []
-    for queryset in source.calls():
-        logged = queryset.filter(opened_at__lt=last_end).exclude(status__in=ENDED_UNRESOLVED)
-        querysets += [
-            logged.filter(resolved_at__isnull=True),
-            logged.filter(resolved_at__gte=first_end),
-        ]
-    merged = grouped(querysets, by, aggregates)
+    merged = grouped(_backlog_parts(source, min(period.end for period in periods)), by, aggregates)
     for index, period in enumerate(periods):
         rows = {}
         for key, totals in merged["rows"].items():

@@ -150,16 +150,17 @@ class Source:
         """The visible incidents under the cut (major incidents, first-time fix)."""
         from servicedesk.models import Incident
 
-        return _scoped_calls(Incident, self.user).filter(**self.cut.filters())
+        scoped = self.memo(("scoped", "incidents"), lambda: _scoped_calls(Incident, self.user))
+        return scoped.filter(**self.cut.filters())
 
     def requests(self) -> models.QuerySet:
         """The visible service requests under the cut (none under a category: they have none)."""
         from servicerequests.models import ServiceRequest
 
-        queryset = _scoped_calls(ServiceRequest, self.user)
         if self.cut.category:
-            return queryset.none()
-        return queryset.filter(**self.cut.filters())
+            return ServiceRequest.objects.none()
+        scoped = self.memo(("scoped", "requests"), lambda: _scoped_calls(ServiceRequest, self.user))
+        return scoped.filter(**self.cut.filters())
 
     def organisations(self) -> models.QuerySet:
         """The organisations in scope: those the person may see, narrowed to the cut's."""
@@ -179,6 +180,10 @@ class Source:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    def cached(self, key):
+        """What the memo holds under `key`, or None when nothing was computed for it yet."""
+        return self._cache.get(key)
 
     def prime(self, key, value) -> None:
         """Store an aggregate computed ahead (for several periods at once) unless already known;
@@ -209,32 +214,109 @@ def _values_union(
     return " UNION ALL ".join(parts), params
 
 
-def _percentile_rows(
+# Width of the histogram bins (in the value's unit: seconds) a percentile is first located
+# in: a month's 40,000 resolution times fall in a few hundred bins of a quarter of an hour.
+PERCENTILE_BIN = 900
+
+
+def _nearest_ranks(count: int, fractions: tuple[float, ...]) -> list[int]:
+    """The nearest rank of each fraction among `count` sorted values: ceil(p × count), at
+    least 1. Exact arithmetic: 0.9 of 10 values must be rank 9, as CUME_DIST ≥ 0.9 has it."""
+    return [min(max(math.ceil(Fraction(str(p)) * count), 1), count) for p in fractions]
+
+
+def _ranked(
     querysets: list[models.QuerySet],
     value_field: str,
-    group_field: str | None,
-    fractions: tuple[float, ...],
-) -> list[tuple] | None:
-    """Rows (0, group, p1, p2, ...) of nearest-rank percentiles per group, in one SQL query;
-    None when every queryset is empty."""
-    using = querysets[0].db
-    group = models.Value(0) if group_field is None else models.F(group_field)
-    union, params = _values_union(
-        querysets, value_field, {"kpi_b": models.Value(0), "kpi_g": group}
-    )
-    if not union:
-        return None
-    picks = ", ".join(f"MIN(CASE WHEN cd >= {float(p)!r} THEN v END)" for p in fractions)
-    sql = (
-        f"SELECT b, g, {picks} FROM ("
-        "SELECT kpi_b AS b, kpi_g AS g, kpi_v AS v, "
-        "CUME_DIST() OVER (PARTITION BY kpi_b, kpi_g ORDER BY kpi_v) AS cd "
-        f"FROM ({union}) AS u"
-        ") AS ranked GROUP BY b, g"
-    )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    groupings: dict[str, tuple[str | None, tuple[float, ...]]],
+) -> dict[str, dict]:
+    """Nearest-rank percentiles of `value_field` over the querysets, for each named grouping
+    (group field or None, fractions): {name: {group: (p1, p2, ...)}}. A grouping without a
+    field has the one group None, with (None, ...) when there is no value. The values must be
+    whole numbers, not negative (seconds), as their bins are found by integer division in SQL.
+
+    Two passes, both GROUP BY queries, instead of sorting or ranking every value:
+    1. per grouping, how many values fall in each PERCENTILE_BIN-wide bin of each group; the
+       running count over the bins locates the bin holding each wanted rank and the rank's
+       position inside it;
+    2. over the located bins only, how many times each value occurs, per group; the wanted
+       rank's value is read off those counts.
+    Both are exact counts, so the result is the value a sort of all of them would give.
+    """
+    fields = sorted({by for by, _ in groupings.values() if by is not None})
+    result: dict[str, dict] = {name: {} for name in groupings}
+    # Each wanted rank: (grouping name, group, fraction index, bin, rank within the bin).
+    wanted: list[tuple] = []
+    using = querysets[0].db if querysets else None
+    grouped_histogram: dict | None = None
+    # Groupings by a field first: the histogram of all values is the sum of any of theirs
+    # over its groups (every value is in exactly one), so it costs no scan of its own.
+    for name, (group_field, fractions) in sorted(
+        groupings.items(), key=lambda item: item[1][0] is None
+    ):
+        if group_field is None and grouped_histogram is not None:
+            histograms = {None: {}}
+            for bins in grouped_histogram.values():
+                for bin_, count in bins.items():
+                    histograms[None][bin_] = histograms[None].get(bin_, 0) + count
+        else:
+            group = models.F(group_field) if group_field else models.Value(0)
+            union, params = _values_union(querysets, value_field, {"kpi_g": group})
+            if not union:
+                break  # no queryset can hold a value: every grouping is empty
+            with connections[using].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT kpi_g, kpi_v / {PERCENTILE_BIN}, COUNT(*) FROM ({union}) AS u "
+                    "GROUP BY 1, 2",
+                    params,
+                )
+                histograms = {}
+                for key, bin_, count in cursor.fetchall():
+                    histograms.setdefault(key if group_field else None, {})[bin_] = count
+            if group_field is not None:
+                grouped_histogram = histograms
+        for key, bins in histograms.items():
+            ranks = _nearest_ranks(sum(bins.values()), fractions)
+            before = 0
+            for bin_ in sorted(bins):
+                for position, rank in enumerate(ranks):
+                    if before < rank <= before + bins[bin_]:
+                        wanted.append((name, key, position, bin_, rank - before))
+                before += bins[bin_]
+    if wanted:
+        columns = {f"kpi_g{i}": models.F(by) for i, by in enumerate(fields)}
+        union, params = _values_union(querysets, value_field, columns)
+        keys = ", ".join([*columns, "kpi_v"])
+        bins = ", ".join(str(bin_) for bin_ in sorted({item[3] for item in wanted}))
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {keys}, COUNT(*) FROM ({union}) AS u "
+                f"WHERE kpi_v / {PERCENTILE_BIN} IN ({bins}) GROUP BY {keys}",
+                params,
+            )
+            rows = cursor.fetchall()
+        # Occurrences of each value per (grouping field, group, bin).
+        counts: dict = {}
+        for row in rows:
+            value, count = row[-2], row[-1]
+            for by, key in [(None, None), *zip(fields, row[:-2], strict=True)]:
+                counts.setdefault((by, key, value // PERCENTILE_BIN), []).append((value, count))
+        for name, key, position, bin_, rank in wanted:
+            fractions = groupings[name][1]
+            picked = result[name].setdefault(key, [None] * len(fractions))
+            seen = 0
+            for value, count in sorted(counts[groupings[name][0], key, bin_]):
+                seen += count
+                if seen >= rank:
+                    picked[position] = value
+                    break
+    for name, (group_field, fractions) in groupings.items():
+        groups = result[name]
+        for key, values in groups.items():
+            groups[key] = tuple(values)
+        if group_field is None:
+            groups.setdefault(None, tuple(None for _ in fractions))
+    return result
 
 
 def percentiles(
@@ -243,55 +325,13 @@ def percentiles(
     group_field: str | None = None,
     fractions: tuple[float, ...] = (0.5, 0.9),
 ) -> dict:
-    """Nearest-rank percentiles of `value_field`, per group, in one SQL query.
+    """Nearest-rank percentiles of `value_field`, per group (see _ranked).
 
     The p-th percentile is the smallest value v such that at least p of the values are ≤ v
     (CUME_DIST ≥ p). Rows with no value are ignored. Returns {group: (p1, p2, ...)}; the
-    group is None when `group_field` is None.
+    group is None when `group_field` is None, with (None, ...) when there is no value.
     """
-    if not querysets:
-        return {}
-    rows = _percentile_rows(querysets, value_field, group_field, fractions)
-    if rows is None:
-        return {None: tuple(None for _ in fractions)} if group_field is None else {}
-    result = {row[1]: tuple(row[2:]) for row in rows}
-    if group_field is None:
-        return {None: result.get(0, tuple(None for _ in fractions))}
-    return result
-
-
-def nearest_rank(
-    querysets: list[models.QuerySet],
-    value_field: str,
-    count: int,
-    fractions: tuple[float, ...] = (0.5, 0.9),
-) -> tuple:
-    """`percentiles` without a group, for querysets holding `count` values of `value_field`
-    between them: the value at each nearest rank, ceil(p × count), picked by one sorted read
-    per fraction that stops at the rank (ORDER BY ... LIMIT 1 OFFSET, from whichever end is
-    nearer) instead of a window over every value, which cost seconds on a month's calls.
-    """
-    if not count:
-        return tuple(None for _ in fractions)
-    union, params = _values_union(querysets, value_field, {})
-    if not union:
-        return tuple(None for _ in fractions)
-    picked = []
-    with connections[querysets[0].db].cursor() as cursor:
-        for fraction in fractions:
-            # Exact arithmetic: 0.9 × 10 must be rank 9, as CUME_DIST ≥ 0.9 picks it.
-            rank = min(max(math.ceil(Fraction(str(fraction)) * count), 1), count)
-            if rank - 1 <= count - rank:
-                order, offset = "ASC", rank - 1
-            else:
-                order, offset = "DESC", count - rank
-            cursor.execute(
-                f"SELECT kpi_v FROM ({union}) AS u ORDER BY kpi_v {order} LIMIT 1 OFFSET {offset}",
-                params,
-            )
-            row = cursor.fetchone()
-            picked.append(row[0] if row else None)
-    return tuple(picked)
+    return _ranked(querysets, value_field, {"p": (group_field, fractions)})["p"]
 
 
 def percentile_grid(
@@ -301,67 +341,17 @@ def percentile_grid(
     value_field: str,
     groupings: dict[str, tuple[str | None, tuple[float, ...]]],
 ) -> dict[str, dict]:
-    """`percentiles` for each of several periods (by `time_field`) and several groupings at
-    once, over one scan of the calls: for each named grouping (group field or None,
-    fractions), {name: {period: what `percentiles` returns for the calls of that period}}.
-
-    Each grouping gets its own CUME_DIST window over the same rows; the outer query keeps,
-    per finest group (bucket and every group field), the smallest value at or past each
-    fraction, and the minimum of those over the finest groups inside a grouping's group is
-    its nearest-rank percentile, since MIN composes.
+    """`percentiles` for each of several periods (by `time_field`) and several groupings:
+    for each named grouping (group field or None, fractions), {name: {period: what
+    `percentiles` returns for the calls of that period}}. A period's second pass serves
+    every grouping.
     """
-    from kpis.metrics.base import period_bucket, period_range
-
-    fields = sorted({field for field, _ in groupings.values() if field is not None})
-    column = {field: f"g{index}" for index, field in enumerate(fields)}
-    union, params = _values_union(
-        [queryset.filter(period_range(time_field, periods)) for queryset in querysets],
-        value_field,
-        {
-            "kpi_b": period_bucket(time_field, periods),
-            **{f"kpi_{column[field]}": models.F(field) for field in fields},
-        },
-    )
-    result: dict[str, dict] = {name: {period: {} for period in periods} for name in groupings}
-    if union:
-        groups = [column[field] for field in fields]
-        windows, picks = [], []
-        for index, (field, fractions) in enumerate(groupings.values()):
-            partition = ", ".join(["kpi_b", *([f"kpi_{column[field]}"] if field else [])])
-            windows.append(
-                f"CUME_DIST() OVER (PARTITION BY {partition} ORDER BY kpi_v) AS cd{index}"
-            )
-            picks += [f"MIN(CASE WHEN cd{index} >= {float(p)!r} THEN v END)" for p in fractions]
-        named = ", ".join(["kpi_b AS b", "kpi_v AS v", *(f"kpi_{g} AS {g}" for g in groups)])
-        keys = ", ".join(["b", *groups])
-        sql = (
-            f"SELECT {keys}, {', '.join(picks)} FROM ("
-            f"SELECT {named}, {', '.join(windows)} "
-            f"FROM ({union}) AS u WHERE kpi_b IS NOT NULL"
-            f") AS ranked GROUP BY {keys}"
-        )
-        with connections[querysets[0].db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        for row in rows:
-            period = periods[row[0]]
-            values = row[1 + len(groups) :]
-            offset = 0
-            for name, (field, fractions) in groupings.items():
-                key = row[1 + fields.index(field)] if field else None
-                mine = values[offset : offset + len(fractions)]
-                offset += len(fractions)
-                known = result[name][period].get(key)
-                result[name][period][key] = (
-                    mine
-                    if known is None
-                    else tuple(
-                        a if b is None else b if a is None else min(a, b)
-                        for a, b in zip(known, mine, strict=True)
-                    )
-                )
-    for name, (field, fractions) in groupings.items():
-        if field is None:
-            for period in periods:
-                result[name][period].setdefault(None, tuple(None for _ in fractions))
+    result: dict[str, dict] = {name: {} for name in groupings}
+    for period in periods:
+        limited = [
+            queryset.filter(**{f"{time_field}__gte": period.start, f"{time_field}__lt": period.end})
+            for queryset in querysets
+        ]
+        for name, groups in _ranked(limited, value_field, groupings).items():
+            result[name][period] = groups
     return result

@@ -5,14 +5,18 @@ The week of Mon 23 Nov 2026 (see conftest.week_of_calls for the calls and their 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import math
+import random
+from fractions import Fraction
 
 import pytest
 
 from changes.models import Change, PostImplementationReview
 from kpis.metrics import KPI_BY_KEY, KPIS, Cut, Period, Source, compute_all
 from kpis.metrics.periods import PeriodKind
-from kpis.metrics.source import percentiles
+from kpis.metrics.source import PERCENTILE_BIN, percentiles
 from kpis.models import ManualMeasure, StaffSurveyAnswer, SurveyInvitation
 from servicedesk import actions
 from servicedesk.models import Incident, SurveyResponse
@@ -233,6 +237,45 @@ def test_should_compute_nearest_rank_percentiles_in_sql(week_of_calls):
         None: (7200, 50400, 50400)
     }
     assert percentiles([resolved.none()], "business_seconds_to_resolve") == {None: (None, None)}
+
+
+def _nearest_rank(values: list[int], fraction: float) -> int:
+    """The nearest-rank percentile by sorting every value: the reference the SQL must match."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(Fraction(str(fraction)) * len(ordered)), 1) - 1]
+
+
+def test_should_pick_the_same_percentile_as_sorting_every_value(week_of_calls):
+    # Percentiles are located in bins of resolution times first, then read off exact counts
+    # of the values in those bins: they must equal a sort of all the values, with ties, values
+    # on the bins' edges, a long tail, groups, and the values split over two kinds of call.
+    template = Incident.objects.filter(resolved_at__isnull=False).first()
+    rng = random.Random(8)
+    edges = [0, PERCENTILE_BIN - 1, PERCENTILE_BIN, PERCENTILE_BIN + 1, 2 * PERCENTILE_BIN]
+    values = [rng.choice(edges) for _ in range(60)]
+    values += [rng.randrange(0, 30 * PERCENTILE_BIN) for _ in range(200)] + [500_000]
+    clones = []
+    for index, value in enumerate(values):
+        clone = copy.copy(template)
+        clone.pk = None
+        clone.business_seconds_to_resolve = value
+        clone.priority = 1 + index % 4
+        clones.append(clone)
+    pks = [clone.pk for clone in Incident.objects.bulk_create(clones)]
+    calls = Incident.objects.filter(pk__in=pks)
+    fractions = (0.01, 0.25, 0.5, 0.9, 0.99, 1.0)
+    whole = tuple(_nearest_rank(values, p) for p in fractions)
+    field = "business_seconds_to_resolve"
+    assert percentiles([calls], field, fractions=fractions) == {None: whole}
+    halves = [calls.filter(pk__in=pks[::2]), calls.filter(pk__in=pks[1::2])]
+    assert percentiles(halves, field, fractions=fractions) == {None: whole}
+    assert percentiles([calls], field, "priority", fractions) == {
+        priority: tuple(
+            _nearest_rank([v for i, v in enumerate(values) if 1 + i % 4 == priority], p)
+            for p in fractions
+        )
+        for priority in (1, 2, 3, 4)
+    }
 
 
 # --- service KPIs --------------------------------------------------------------------------
