@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0003_team_leads_read_kpis'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0003_team_leads_read_kpis"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['content_type', 'organisation', 'at'], name='audit_type_org_at'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["content_type", "organisation", "at"], name="audit_type_org_at"
+            ),
         ),
     ]

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assets', '0005_manager_reads_register'),
-        ('core', '0003_team_leads_read_kpis'),
-        ('servicedesk', '0010_kpi_period_indexes'),
+        ("assets", "0005_manager_reads_register"),
+        ("core", "0003_team_leads_read_kpis"),
+        ("servicedesk", "0010_kpi_period_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='incident',
-            name='incident_org_opened',
+            model_name="incident",
+            name="incident_org_opened",
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'opened_at', 'channel', 'team', 'service', 'category', 'priority', 'logged_by', 'caller', 'assignee', 'resolved_at', 'status'], name='incident_org_opened'),
+            model_name="incident",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "opened_at",
+                    "channel",
+                    "team",
+                    "service",
+                    "category",
+                    "priority",
+                    "logged_by",
+                    "caller",
+                    "assignee",
+                    "resolved_at",
+                    "status",
+                ],
+                name="incident_org_opened",
+            ),
         ),
     ]

@@ -5,29 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_team_leads_read_kpis'),
-        ('servicedesk', '0011_kpi_covering_indexes'),
-        ('servicerequests', '0003_fulfilled_by'),
+        ("core", "0003_team_leads_read_kpis"),
+        ("servicedesk", "0011_kpi_covering_indexes"),
+        ("servicerequests", "0003_fulfilled_by"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='servicerequest',
-            name='sreq_org_opened',
+            model_name="servicerequest",
+            name="sreq_org_opened",
         ),
         migrations.RemoveIndex(
-            model_name='servicerequest',
-            name='sreq_org_resolved',
+            model_name="servicerequest",
+            name="sreq_org_resolved",
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['organisation', 'opened_at', 'channel', 'team', 'service', 'priority', 'logged_by', 'requester', 'fulfilled_by', 'resolved_at', 'status'], name='sreq_org_opened'),
+            model_name="servicerequest",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "opened_at",
+                    "channel",
+                    "team",
+                    "service",
+                    "priority",
+                    "logged_by",
+                    "requester",
+                    "fulfilled_by",
+                    "resolved_at",
+                    "status",
+                ],
+                name="sreq_org_opened",
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['organisation', 'resolved_at', 'channel', 'team', 'service', 'priority', 'business_seconds_to_resolve', 'resolution_target_seconds', 'wall_seconds_to_resolve', 'fulfilled_by', 'logged_by', 'requester', 'opened_at', 'status'], name='sreq_org_resolved'),
+            model_name="servicerequest",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "resolved_at",
+                    "channel",
+                    "team",
+                    "service",
+                    "priority",
+                    "business_seconds_to_resolve",
+                    "resolution_target_seconds",
+                    "wall_seconds_to_resolve",
+                    "fulfilled_by",
+                    "logged_by",
+                    "requester",
+                    "opened_at",
+                    "status",
+                ],
+                name="sreq_org_resolved",
+            ),
         ),
     ]
