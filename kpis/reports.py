@@ -101,7 +101,9 @@ def build_report(
     read_trend = beside(lambda: trend_headlines(user, cut, others)) if others else dict
     # One source for the report's own period: the KPIs share its memo of aggregates.
     source = Source(user, cut)
-    prefetch_trend(source, [period], period, breakdowns=breakdowns)
+    # Its breakdowns are read ahead even without `breakdowns`: the KPIs' own rows (by channel,
+    # priority, category, team) are breakdowns too.
+    prefetch_trend(source, [period], period)
     targets = _targets(cut.organisation, period.kind)
     measures = {kpi.key: kpi.compute(source, period) for kpi in KPIS}
     trend_values = read_trend()

@@ -232,8 +232,9 @@ def prefetch_trend(
 ) -> None:
     """Get ready to compute every KPI's headline for each of `periods` (a report's trend) on
     `source`, and with `breakdowns` its breakdowns for `focus` (the report's own period; the
-    last one unless given): the aggregates the call KPIs share are read ahead, in as few
-    queries as they can be. The values are the same as computed one by one."""
+    last one unless given): the aggregates the call KPIs share are read ahead, a few grouped
+    queries per period instead of one per KPI. The values are the same as computed one by
+    one."""
     prefetch_call_trend(source, periods, (focus or periods[-1]) if breakdowns else None)
 
 

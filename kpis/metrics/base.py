@@ -104,8 +104,8 @@ def period_bucket(time_field: str, periods) -> Case | Value:
 
     Each period keeps its half-open [start, end) test, so a call falls in exactly the bucket
     it would be counted in if each period were queried on its own. For adjacent periods in
-    order (a report's trend) on instants already limited to `period_range`, the upper bounds
-    alone decide the same thing with half the comparisons, and one period needs none.
+    order on instants already limited to `period_range`, the upper bounds alone decide the
+    same thing with half the comparisons, and one period needs none.
     """
     if len(periods) == 1:
         return Value(0, output_field=models.IntegerField())

@@ -333,8 +333,8 @@ def calendar_spec_for(source: Source):
 def _backlog_aggregates(source: Source, period: Period, suffix: str = "") -> dict:
     """Counts of the backlog at the period's end and of its aged part, named with `suffix`.
 
-    The conditions hold for either part of backlog_querysets (the call is still unresolved,
-    or was resolved at or after the end), so periods can share one query.
+    The conditions hold for either part of _backlog_parts (the call is still unresolved, or
+    was resolved at or after the end), so periods can share one query.
     """
     spec = calendar_spec_for(source)
     waiting = Q(opened_at__lt=period.end) & (
@@ -550,10 +550,11 @@ def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, in
 
     Per period and kind of call: the calls logged on someone's behalf, grouped by the agent
     who logged them, and the calls resolved, grouped by assignee. The period's logged and
-    resolved headline figures come with them (the latter summed over the assignees) and are
-    stored in the source's memo too. One query per period, not one grouped by a period
-    expression over several: on SQLite a CASE over the stored instants and the grouping by
-    it cost two to five times the plain range scans of the periods one by one.
+    resolved headline figures come with them (the logged from a count of its own unless
+    already read, the resolved summed over the assignees) and are stored in the source's
+    memo too. Queries per period, not ones grouped by a period expression over several: on
+    SQLite a CASE over the stored instants and the grouping by it cost two to five times the
+    plain range scans of the periods one by one.
     """
     handled: dict[Period, dict[int, int]] = {}
     for period in periods:

@@ -5,10 +5,10 @@ see, narrowed by a cut (organisation, team, service, category, priority, channel
 queryset per kind, each presenting the same call fields, so every call KPI counts both kinds:
 KPIs only use the stored measure fields the kinds share (`opened_at`, `resolved_at`,
 `business_seconds_to_resolve`, ...) and combine the querysets' aggregates (counts and sums
-add; percentiles use UNION ALL in one query). A service request has no category, is never
-reassigned, reopened or fulfilled at first contact, and its "assignee" (resolver) is whoever
-finished its last fulfilment task; `kpi_incident` tells the kinds apart where a definition
-counts incidents only (first-time fix).
+add; percentiles count the values of all kinds together, see _ranked). A service request has
+no category, is never reassigned, reopened or fulfilled at first contact, and its "assignee"
+(resolver) is whoever finished its last fulfilment task; `kpi_incident` tells the kinds apart
+where a definition counts incidents only (first-time fix).
 """
 
 from __future__ import annotations
@@ -225,6 +225,10 @@ def _nearest_ranks(count: int, fractions: tuple[float, ...]) -> list[int]:
     return [min(max(math.ceil(Fraction(str(p)) * count), 1), count) for p in fractions]
 
 
+# Attempts at reading both passes of the percentiles from the same data (see _ranked).
+RANK_ATTEMPTS = 3
+
+
 def _ranked(
     querysets: list[models.QuerySet],
     value_field: str,
@@ -241,11 +245,29 @@ def _ranked(
        position inside it;
     2. over the located bins only, how many times each value occurs, per group; the wanted
        rank's value is read off those counts.
-    Both are exact counts, so the result is the value a sort of all of them would give.
+    Both are exact counts, so the result is the value a sort of all of them would give. Each
+    pass is a query of its own: when calls changed between them (the second pass finds other
+    counts in a located bin than the first), both are read again, up to RANK_ATTEMPTS times.
     """
+    for _ in range(RANK_ATTEMPTS):
+        result, consistent = _ranked_once(querysets, value_field, groupings)
+        if consistent:
+            break
+    return result
+
+
+def _ranked_once(
+    querysets: list[models.QuerySet],
+    value_field: str,
+    groupings: dict[str, tuple[str | None, tuple[float, ...]]],
+) -> tuple[dict[str, dict], bool]:
+    """One reading of _ranked's two passes: (result, whether the second pass found in each
+    located bin as many values as the first counted there)."""
+    consistent = True
     fields = sorted({by for by, _ in groupings.values() if by is not None})
     result: dict[str, dict] = {name: {} for name in groupings}
-    # Each wanted rank: (grouping name, group, fraction index, bin, rank within the bin).
+    # Each wanted rank: (grouping name, group, fraction index, bin, rank within the bin,
+    # values the bin held in the first pass).
     wanted: list[tuple] = []
     using = querysets[0].db if querysets else None
     grouped_histogram: dict | None = None
@@ -281,7 +303,7 @@ def _ranked(
             for bin_ in sorted(bins):
                 for position, rank in enumerate(ranks):
                     if before < rank <= before + bins[bin_]:
-                        wanted.append((name, key, position, bin_, rank - before))
+                        wanted.append((name, key, position, bin_, rank - before, bins[bin_]))
                 before += bins[bin_]
     if wanted:
         columns = {f"kpi_g{i}": models.F(by) for i, by in enumerate(fields)}
@@ -301,11 +323,13 @@ def _ranked(
             value, count = row[-2], row[-1]
             for by, key in [(None, None), *zip(fields, row[:-2], strict=True)]:
                 counts.setdefault((by, key, value // PERCENTILE_BIN), []).append((value, count))
-        for name, key, position, bin_, rank in wanted:
+        for name, key, position, bin_, rank, expected in wanted:
             fractions = groupings[name][1]
             picked = result[name].setdefault(key, [None] * len(fractions))
+            found = sorted(counts.get((groupings[name][0], key, bin_), ()))
+            consistent = consistent and sum(count for _, count in found) == expected
             seen = 0
-            for value, count in sorted(counts[groupings[name][0], key, bin_]):
+            for value, count in found:
                 seen += count
                 if seen >= rank:
                     picked[position] = value
@@ -316,7 +340,7 @@ def _ranked(
             groups[key] = tuple(values)
         if group_field is None:
             groups.setdefault(None, tuple(None for _ in fractions))
-    return result
+    return result, consistent
 
 
 def percentiles(
@@ -328,8 +352,9 @@ def percentiles(
     """Nearest-rank percentiles of `value_field`, per group (see _ranked).
 
     The p-th percentile is the smallest value v such that at least p of the values are ≤ v
-    (CUME_DIST ≥ p). Rows with no value are ignored. Returns {group: (p1, p2, ...)}; the
-    group is None when `group_field` is None, with (None, ...) when there is no value.
+    (the value at rank ceil(p × n) of the n values in order). Rows with no value are ignored.
+    Returns {group: (p1, p2, ...)}; the group is None when `group_field` is None, with
+    (None, ...) when there is no value.
     """
     return _ranked(querysets, value_field, {"p": (group_field, fractions)})["p"]
 

@@ -12,6 +12,7 @@ import random
 from fractions import Fraction
 
 import pytest
+from django.db import connection
 
 from changes.models import Change, PostImplementationReview
 from kpis.metrics import KPI_BY_KEY, KPIS, Cut, Period, Source, compute_all
@@ -237,6 +238,31 @@ def test_should_compute_nearest_rank_percentiles_in_sql(week_of_calls):
         None: (7200, 50400, 50400)
     }
     assert percentiles([resolved.none()], "business_seconds_to_resolve") == {None: (None, None)}
+
+
+def test_should_read_the_percentiles_again_when_calls_change_between_their_two_passes(
+    week_of_calls,
+):
+    # The median is located in a bin by one query and read off the values in that bin by a
+    # second: a call whose time leaves the bin in between must not give a wrong or no median.
+    resolved = Incident.objects.filter(resolved_at__isnull=False)
+    field = "business_seconds_to_resolve"
+    median_call = resolved.filter(**{field: 7200}).first()
+    first_passes = []
+
+    def move_the_median_after_the_first_pass(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if f"/ {PERCENTILE_BIN}, COUNT(*)" in sql:
+            first_passes.append(sql)
+            if len(first_passes) == 1:
+                Incident.objects.filter(pk=median_call.pk).update(**{field: 90_000})
+        return result
+
+    with connection.execute_wrapper(move_the_median_after_the_first_pass):
+        during = percentiles([resolved], field, fractions=(0.5, 0.9, 1.0))
+    assert len(first_passes) == 2  # read again
+    assert during == percentiles([resolved], field, fractions=(0.5, 0.9, 1.0))
+    assert during[None][2] == 90_000
 
 
 def _nearest_rank(values: list[int], fraction: float) -> int:
