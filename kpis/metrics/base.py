@@ -63,8 +63,9 @@ def group_label(by: str, key, names: dict) -> str:
     return names.get(key, str(key))
 
 
-def _group_key(queryset: models.QuerySet, key_field: str) -> Coalesce:
-    """The breakdown key of a dimension as an expression, not the bare column.
+def group_key(queryset: models.QuerySet, key_field: str) -> Coalesce:
+    """A grouping key (a dimension, an agent) of the queryset's calls as an expression, not
+    the bare column.
 
     Grouping on an expression stops SQLite from walking a whole-history index just because
     it is ordered by that column; the period's range scan then drives the query.
@@ -157,7 +158,7 @@ def grouped(querysets: list[models.QuerySet], by: str | None, aggregates: dict) 
             rows = []
             for row in (
                 queryset.order_by()
-                .annotate(kpi_key=_group_key(queryset, key_field))
+                .annotate(kpi_key=group_key(queryset, key_field))
                 .values(*fields)
                 .annotate(**aggregates)
             ):
@@ -194,7 +195,7 @@ def grouped_by_period(
             queryset.filter(period_range(time_field, periods))
             .order_by()
             .annotate(kpi_period=period_bucket(time_field, periods))
-            .annotate(**{keys[by]: _group_key(queryset, DIMENSIONS[by][0]) for by in dimensions})
+            .annotate(**{keys[by]: group_key(queryset, DIMENSIONS[by][0]) for by in dimensions})
         )
         # Names are looked up afterwards by key: joining the four named tables into this
         # query, which reads every call of the periods, cost more than the query itself.

@@ -12,8 +12,7 @@ with pending time excluded, and wall-clock seconds); nothing is recomputed per c
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 
 from core.models import AuditEvent, Organisation, User
 from kpis.metrics.base import (
@@ -22,6 +21,7 @@ from kpis.metrics.base import (
     Measure,
     add_figures,
     call_count,
+    group_key,
     grouped,
     grouped_by_period,
     hours,
@@ -531,11 +531,9 @@ def calls_per_agent_per_day(source: Source, period: Period, *, headline: bool = 
 def _by_agent(querysets: list, agent_field: str, aggregates: dict) -> dict:
     """Aggregates of the querysets' calls grouped by `agent_field` (None for calls without
     one): {agent id or None: figures}, one query per kind of call."""
-    # An expression, not the bare column: grouping by a column made SQLite walk that
-    # column's index over the whole history instead of the period's range.
-    agent = Coalesce(F(agent_field), Value(None), output_field=IntegerField())
     result: dict = {}
     for queryset in querysets:
+        agent = group_key(queryset, agent_field)
         rows = queryset.order_by().annotate(kpi_agent=agent).values("kpi_agent")
         for row in rows.annotate(**aggregates):
             figures = result.setdefault(row.pop("kpi_agent"), dict.fromkeys(aggregates, 0))
