@@ -100,16 +100,14 @@ def period_range(time_field: str, periods) -> Q:
     )
 
 
-def period_bucket(time_field: str, periods) -> Case | Value:
+def period_bucket(time_field: str, periods) -> Case:
     """The index in `periods` of the period holding the instant (None outside them all).
 
     Each period keeps its half-open [start, end) test, so a call falls in exactly the bucket
     it would be counted in if each period were queried on its own. For adjacent periods in
     order on instants already limited to `period_range`, the upper bounds alone decide the
-    same thing with half the comparisons, and one period needs none.
+    same thing with half the comparisons.
     """
-    if len(periods) == 1:
-        return Value(0, output_field=models.IntegerField())
     adjacent = all(
         earlier.end == later.start for earlier, later in zip(periods, periods[1:], strict=False)
     )
@@ -194,15 +192,18 @@ def grouped_by_period(
         queryset = (
             queryset.filter(period_range(time_field, periods))
             .order_by()
-            .annotate(kpi_period=period_bucket(time_field, periods))
             .annotate(**{keys[by]: group_key(queryset, DIMENSIONS[by][0]) for by in dimensions})
         )
+        # One period needs no bucket: grouping by a constant as well cost SQLite a sort key.
+        bucket = ["kpi_period"] if len(periods) > 1 else []
+        if bucket:
+            queryset = queryset.annotate(kpi_period=period_bucket(time_field, periods))
         # Names are looked up afterwards by key: joining the four named tables into this
         # query, which reads every call of the periods, cost more than the query itself.
-        for row in queryset.values("kpi_period", *keys.values()).annotate(**aggregates):
+        for row in queryset.values(*bucket, *keys.values()).annotate(**aggregates):
             for by in dimensions:
                 seen[by].add(row[keys[by]])
-            index = row["kpi_period"]
+            index = row["kpi_period"] if bucket else 0
             if index is None:
                 continue  # between periods that are not adjacent
             period = periods[index]

@@ -360,6 +360,18 @@ def test_should_relate_high_priority_calls_to_network_logins(week_of_calls, cloc
     )
     measure = kpi("demand", Source(w.admin), NOVEMBER)
     assert (measure.numerator, measure.denominator, measure.value) == (1, 2000.0, 0.5)
+    # A week takes its whole month's calls and logins (counted apart from the month's logged
+    # figures); a quarter adds up its months' logins over the organisations in scope.
+    week = kpi("demand", Source(w.admin), WEEK)
+    assert (week.numerator, week.denominator) == (1, 2000.0)
+    ManualMeasure.objects.create(
+        organisation=w.east, month=dt.date(2026, 10, 1), kind="network_logins", value=500
+    )
+    quarter = Period.containing(PeriodKind.QUARTER, dt.date(2026, 11, 23))
+    measure = kpi("demand", Source(w.admin), quarter)
+    assert (measure.numerator, measure.denominator, measure.value) == (1, 2500.0, 0.4)
+    east = kpi("demand", Source(w.admin, Cut(organisation=w.east.pk)), quarter)
+    assert (east.numerator, east.denominator, east.value) == (0, 500.0, 0.0)
 
 
 def test_should_divide_remote_accesses_by_tokens(week_of_calls):
