@@ -22,6 +22,8 @@ from kpis.metrics.parallel import beside
 from kpis.models import KpiTarget, Rag
 
 TREND_PERIODS = {PeriodKind.DAY: 7, PeriodKind.WEEK: 8, PeriodKind.MONTH: 6, PeriodKind.QUARTER: 4}
+# Trend periods computed with the report's own period rather than beside it (see build_report).
+OWN_TREND_PERIODS = 1
 # Breakdowns shown for KPIs that accept one (each is one grouped query per period).
 BREAKDOWNS = ("organisation", "team", "service", "category", "priority", "channel")
 
@@ -94,19 +96,29 @@ def build_report(
     cut = cut or Cut()
     count = trend if trend is not None else TREND_PERIODS.get(period.kind, 6)
     periods = period.trend(count) if count else [period]
-    # The trend's other periods (headlines only) are computed beside the report's own period
+    # The trend's earlier periods (headlines only) are computed beside the report's own period
     # and its breakdowns: on a second database connection where that is safe, so the pack
-    # takes little longer than its own month where two processors are free.
-    others = [p for p in periods if p != period]
+    # takes little longer than its own month where two processors are free. The period just
+    # before the report's stays with it: that evens out the two threads' work (measured on a
+    # million calls), and its backlog follows from the report's own with no query.
+    own = periods[-1 - OWN_TREND_PERIODS :]
+    others = [p for p in periods if p not in own]
     read_trend = beside(lambda: trend_headlines(user, cut, others)) if others else dict
-    # One source for the report's own period: the KPIs share its memo of aggregates.
+    # One source for the report's own periods: the KPIs share its memo of aggregates.
     source = Source(user, cut)
     # Its breakdowns are read ahead even without `breakdowns`: the KPIs' own rows (by channel,
     # priority, category, team) are breakdowns too.
-    prefetch_trend(source, [period], period)
+    prefetch_trend(source, own, period)
     targets = _targets(cut.organisation, period.kind)
     measures = {kpi.key: kpi.compute(source, period) for kpi in KPIS}
-    trend_values = read_trend()
+    trend_values = {
+        (kpi.key, p): kpi.compute(source, p, headline=True).value
+        for kpi in KPIS
+        if kpi.trended
+        for p in own
+        if p != period
+    }
+    trend_values.update(read_trend())
     lines = []
     for kpi in KPIS:
         measure = measures[kpi.key]

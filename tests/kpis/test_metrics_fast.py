@@ -177,8 +177,9 @@ def _report_figures(report):
 def test_should_give_the_same_pack_when_its_trend_is_read_on_a_second_connection(
     week_of_calls, monkeypatch
 ):
-    # Outside a transaction the trend's other periods are read on another thread and
-    # connection, beside the report's own period; the pack must be the one read on one.
+    # Outside a transaction the trend's earlier periods are read on another thread and
+    # connection, beside the report's own period (and the one before it, computed with it);
+    # the pack must be the one read on one.
     w = week_of_calls
     threads = []
     headlines = reports.trend_headlines
