@@ -12,7 +12,7 @@ with pending time excluded, and wall-clock seconds); nothing is recomputed per c
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import Count, F, Q, Sum
 
 from core.models import AuditEvent, Organisation, User
 from kpis.metrics.base import (
@@ -540,14 +540,13 @@ def calls_per_agent_per_day(source: Source, period: Period, *, headline: bool = 
     return measure
 
 
-def _by_agent(querysets: list, agent: str | Case, aggregates: dict) -> dict:
-    """Aggregates of the querysets' calls grouped by `agent` (a field, or an expression of
-    the agent; None for calls without one): {agent id or None: figures}, one query per kind
-    of call."""
+def _by_agent(querysets: list, agent_field: str, aggregates: dict) -> dict:
+    """Aggregates of the querysets' calls grouped by `agent_field` (None for calls without
+    one): {agent id or None: figures}, one query per kind of call."""
     result: dict = {}
     for queryset in querysets:
-        key = group_key(queryset, agent) if isinstance(agent, str) else agent
-        rows = queryset.order_by().annotate(kpi_agent=key).values("kpi_agent")
+        agent = group_key(queryset, agent_field)
+        rows = queryset.order_by().annotate(kpi_agent=agent).values("kpi_agent")
         for row in rows.annotate(**aggregates):
             figures = result.setdefault(row.pop("kpi_agent"), dict.fromkeys(aggregates, 0))
             add_figures(figures, row)
@@ -559,25 +558,26 @@ def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, in
     logged on a caller's behalf plus those resolved as assignee, less those that were both in
     the same period.
 
-    Per period and kind of call, two scans: the calls logged, grouped by the agent who logged
-    them when on someone's behalf (all others in one group), and the calls resolved, grouped
-    by assignee. Summed over their groups they give the period's logged and resolved headline
-    figures too, which are stored in the source's memo. Queries per period, not ones grouped
-    by a period expression over several: on SQLite a CASE over the stored instants and the
-    grouping by it cost two to five times the plain range scans of the periods one by one.
+    Per period and kind of call: the calls logged on someone's behalf, grouped by the agent
+    who logged them, and the calls resolved, grouped by assignee. The period's logged and
+    resolved headline figures come with them (the logged from a count of its own unless
+    already read, the resolved summed over the assignees) and are stored in the source's
+    memo too. Queries per period, not ones grouped by a period expression over several: on
+    SQLite a CASE over the stored instants and the grouping by it cost two to five times the
+    plain range scans of the periods one by one.
     """
-    on_behalf = ~Q(logged_by=F("caller"))
     handled: dict[Period, dict[int, int]] = {}
     for period in periods:
-        logged = _by_agent(
-            [queryset.filter(_logged(period)) for queryset in source.calls()],
-            # Calls not logged on someone's behalf are one group, not one per caller.
-            Case(When(on_behalf, then=F("logged_by")), default=None),
+        logged = [queryset.filter(_logged(period)) for queryset in source.calls()]
+        if source.cached(("logged", period, None)) is None:  # else read with the breakdowns
+            source.prime(("logged", period, None), grouped(logged, None, _logged_aggregates()))
+        on_behalf = _by_agent(
+            [queryset.exclude(logged_by=F("caller")) for queryset in logged],
+            "logged_by",
             {
-                **_logged_aggregates(),
-                "on_behalf": call_count(on_behalf),
+                "logged": call_count(),
                 # Logged and resolved by the same agent within the period: counted once.
-                "both": call_count(on_behalf & Q(assignee=F("logged_by")) & _resolved(period)),
+                "both": call_count(Q(assignee=F("logged_by")) & _resolved(period)),
             },
         )
         resolved = _by_agent(
@@ -585,19 +585,15 @@ def _handled(source: Source, periods: list[Period]) -> dict[Period, dict[int, in
             "assignee",
             _resolved_aggregates(),
         )
-        counts = handled[period] = {}
-        logged_totals = dict.fromkeys(_logged_aggregates(), 0)
-        for agent, figures in logged.items():
-            add_figures(logged_totals, {name: figures[name] for name in logged_totals})
-            if agent is not None and figures["on_behalf"]:
-                counts[agent] = figures["on_behalf"] - figures["both"]
-        resolved_totals = dict.fromkeys(_resolved_aggregates(), 0)
+        counts = handled[period] = {
+            agent: figures["logged"] - figures["both"] for agent, figures in on_behalf.items()
+        }
+        totals = dict.fromkeys(_resolved_aggregates(), 0)
         for agent, figures in resolved.items():
-            add_figures(resolved_totals, figures)
+            add_figures(totals, figures)
             if agent is not None:
                 counts[agent] = counts.get(agent, 0) + figures["resolved"]
-        source.prime(("logged", period, None), {"rows": {None: logged_totals}, "names": {}})
-        source.prime(("resolved", period, None), {"rows": {None: resolved_totals}, "names": {}})
+        source.prime(("resolved", period, None), {"rows": {None: totals}, "names": {}})
     return handled
 
 
