@@ -197,9 +197,10 @@ def grouped_by_period(
     queryset: {(period, by): {"rows": ..., "names": ...}} for `by` None and each of
     `dimensions`.
 
-    The query groups by the period bucket of `time_field` and every dimension together; each
-    (period, by) result is then the sum of its finest groups, which is exactly what `grouped`
-    gives for the querysets filtered to that period, as only additive aggregates are allowed.
+    The query groups by every dimension together, and by the period bucket of `time_field`
+    when there are several periods; each (period, by) result is then the sum of its finest
+    groups, which is exactly what `grouped` gives for the querysets filtered to that period,
+    as only additive aggregates are allowed.
     """
     keys = {by: f"kpi_{by}" for by in dimensions}
     names_of = list(aggregates)

@@ -1,5 +1,5 @@
 """Reading on a second database connection while the first goes on, for reports whose parts
-are independent scans (a KPI pack's trend months beside its own month).
+are independent scans (a KPI pack's earlier trend months beside its own month).
 
 A report is read-only and every one of its queries sees the committed data of its moment
 (autocommit), so running some of them on another connection changes no figure. It is not

@@ -254,14 +254,15 @@ def _ranked(
     field has the one group None, with (None, ...) when there is no value. The values must be
     whole numbers, not negative (seconds), as their bins are found by integer division in SQL.
 
-    Two passes, both GROUP BY queries, instead of sorting or ranking every value:
+    Two passes, both GROUP BY queries (one per kind of call, their counts added up), instead
+    of sorting or ranking every value:
     1. per grouping, how many values fall in each PERCENTILE_BIN-wide bin of each group; the
        running count over the bins locates the bin holding each wanted rank and the rank's
        position inside it;
     2. over the located bins only, how many times each value occurs, per group; the wanted
        rank's value is read off those counts.
     Both are exact counts, so the result is the value a sort of all of them would give. Each
-    pass is a query of its own: when calls changed between them (the second pass finds other
+    pass reads on its own: when calls changed between them (the second pass finds other
     counts in a located bin than the first), both are read again, up to RANK_ATTEMPTS times.
     """
     for _ in range(RANK_ATTEMPTS):
