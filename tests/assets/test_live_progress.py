@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from assets.actions.discovery import do_queue_discovery_run, run_group
 from config.asgi import application
 from core.realtime import broadcast
+from tests.sockets import SOCKET_TIMEOUT
 
 
 @database_sync_to_async
@@ -30,7 +31,7 @@ async def connect(user, run_id):
     cookie = await session_cookie_for(user)
     headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie)]
     communicator = WebsocketCommunicator(application, f"/ws/assets/runs/{run_id}/", headers=headers)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=SOCKET_TIMEOUT)
     return communicator, connected
 
 
@@ -42,9 +43,9 @@ async def test_should_stream_progress_to_people_who_may_see_the_run(world, asset
     )
     communicator, connected = await connect(asset_manager, run.pk)
     assert connected
-    assert (await communicator.receive_json_from())["type"] == "state"
+    assert (await communicator.receive_json_from(timeout=SOCKET_TIMEOUT))["type"] == "state"
     await database_sync_to_async(broadcast)(run_group(run.pk), {"type": "progress", "probed": 1})
-    assert (await communicator.receive_json_from())["probed"] == 1
+    assert (await communicator.receive_json_from(timeout=SOCKET_TIMEOUT))["probed"] == 1
     await communicator.disconnect()
 
     outsider, connected = await connect(world.agent_east, run.pk)
@@ -72,7 +73,7 @@ async def test_should_send_the_summary_to_a_page_that_joins_after_the_run_ended(
     communicator, connected = await connect(asset_manager, run.pk)
     assert connected
     # Its "finished" broadcast went before this socket joined: the page still gets it.
-    assert await communicator.receive_json_from() == {
+    assert await communicator.receive_json_from(timeout=SOCKET_TIMEOUT) == {
         "type": "finished",
         "status": "finished",
         "probed": 6,

@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from changes import actions
 from config.asgi import application
+from tests.sockets import SOCKET_TIMEOUT
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ async def board(meeting_id: int, user=None):
     communicator = WebsocketCommunicator(
         application, f"/ws/changes/cab/{meeting_id}/", headers=headers
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=SOCKET_TIMEOUT)
     return communicator, connected
 
 
@@ -62,19 +63,19 @@ async def test_should_stream_votes_to_every_member_and_catch_up_on_reconnect(in_
     cab = in_session
     first, connected = await board(cab.meeting.pk, cab.member)
     assert connected
-    state = await first.receive_json_from()
+    state = await first.receive_json_from(timeout=SOCKET_TIMEOUT)
     assert state["type"] == "board.state" and state["current_item"] == cab.item.pk
     assert state["items"][0]["reference"] == cab.change.reference
     assert state["items"][0]["risk"] == "Low"
     second, connected = await board(cab.meeting.pk, cab.member2)
     assert connected
-    await second.receive_json_from()
+    await second.receive_json_from(timeout=SOCKET_TIMEOUT)
 
     await database_sync_to_async(actions.do_cast_cab_vote)(
         cab.item, actor=cab.member, choice="approve", comment="Looks safe"
     )
     for communicator in (first, second):
-        update = await communicator.receive_json_from(timeout=5)
+        update = await communicator.receive_json_from(timeout=SOCKET_TIMEOUT)
         vote = update["items"][0]["votes"][0]
         assert (vote["member"], vote["choice"], vote["comment"]) == (
             str(cab.member),
@@ -92,7 +93,7 @@ async def test_should_stream_votes_to_every_member_and_catch_up_on_reconnect(in_
     )
     again, connected = await board(cab.meeting.pk, cab.member2)
     assert connected
-    state = await again.receive_json_from()
+    state = await again.receive_json_from(timeout=SOCKET_TIMEOUT)
     item = state["items"][0]
     assert len(item["votes"]) == 2
     assert item["decision"]["outcome"] == "approve"

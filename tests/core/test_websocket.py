@@ -11,6 +11,7 @@ from config.asgi import application
 from core import actions
 from core.consumers import CLOSE_UNAUTHENTICATED
 from core.roles import Role
+from tests.sockets import SOCKET_TIMEOUT
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -35,14 +36,14 @@ def socket(cookie: bytes | None = None, origin: bytes = b"http://testserver"):
 
 async def test_should_refuse_an_anonymous_socket():
     communicator = socket()
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=SOCKET_TIMEOUT)
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
 
 
 async def test_should_refuse_a_socket_from_a_foreign_origin(world):
     communicator = socket(await session_cookie_for(world.agent), origin=b"http://evil.example")
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=SOCKET_TIMEOUT)
     assert not connected
 
 
@@ -50,21 +51,24 @@ async def test_should_refuse_a_deactivated_user(world):
     cookie = await session_cookie_for(world.agent)
     world.agent.is_active = False
     await database_sync_to_async(world.agent.save)()
-    connected, _code = await socket(cookie).connect()
+    connected, _code = await socket(cookie).connect(timeout=SOCKET_TIMEOUT)
     assert not connected
 
 
 async def test_should_send_the_unread_count_then_each_new_notification(world, make_person):
     newcomer = await database_sync_to_async(make_person)("newcomer", [Role.AGENT], world.north)
     communicator = socket(await session_cookie_for(newcomer))
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=SOCKET_TIMEOUT)
     assert connected
-    assert await communicator.receive_json_from(timeout=2) == {"type": "unread", "count": 0}
+    assert await communicator.receive_json_from(timeout=SOCKET_TIMEOUT) == {
+        "type": "unread",
+        "count": 0,
+    }
 
     await database_sync_to_async(actions.do_add_team_member)(
         world.desk, actor=world.admin, person=newcomer
     )
-    message = await communicator.receive_json_from(timeout=2)
+    message = await communicator.receive_json_from(timeout=SOCKET_TIMEOUT)
     assert message["type"] == "notification"
     assert message["title"] == "You were added to Service Desk"
     assert message["url"] == world.desk.get_absolute_url()
@@ -74,9 +78,9 @@ async def test_should_send_the_unread_count_then_each_new_notification(world, ma
 async def test_should_not_leak_one_persons_notifications_to_another(world, make_person):
     newcomer = await database_sync_to_async(make_person)("newcomer", [Role.AGENT], world.north)
     bystander = socket(await session_cookie_for(world.agent))
-    connected, _ = await bystander.connect()
+    connected, _ = await bystander.connect(timeout=SOCKET_TIMEOUT)
     assert connected
-    await bystander.receive_json_from(timeout=2)  # its own unread count
+    await bystander.receive_json_from(timeout=SOCKET_TIMEOUT)  # its own unread count
 
     await database_sync_to_async(actions.do_add_team_member)(
         world.desk, actor=world.admin, person=newcomer

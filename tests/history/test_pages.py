@@ -17,6 +17,7 @@ from history.models import HistoryImportRun, ImportedTicket, RunState
 from servicedesk.models import Incident
 from tests.assets.test_live_progress import session_cookie_for
 from tests.history.conftest import HEADER, MAPPING, ROWS
+from tests.sockets import SOCKET_TIMEOUT
 
 BAD_ROW = "E,0,not a date,New,02/11/2026 09:00,3 - Moderate,Phone,Desk,?,Caller 5,?"
 
@@ -110,7 +111,7 @@ async def connect(user, run_id):
     communicator = WebsocketCommunicator(
         application, f"/ws/history/runs/{run_id}/", headers=headers
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=SOCKET_TIMEOUT)
     return communicator, connected
 
 
@@ -122,7 +123,7 @@ async def test_should_stream_progress_to_administrators_only(world):
     )
     communicator, connected = await connect(world.admin, run.pk)
     assert connected
-    assert (await communicator.receive_json_from()) == {
+    assert (await communicator.receive_json_from(timeout=SOCKET_TIMEOUT)) == {
         "type": "state",
         "state": "queued",
         "percent": 0,
@@ -130,7 +131,7 @@ async def test_should_stream_progress_to_administrators_only(world):
     await database_sync_to_async(broadcast)(
         run_group(run.pk), {"type": "progress", "percent": 42, "message": "Read"}
     )
-    assert (await communicator.receive_json_from())["percent"] == 42
+    assert (await communicator.receive_json_from(timeout=SOCKET_TIMEOUT))["percent"] == 42
     await communicator.disconnect()
 
     for person in (world.manager_north, world.agent, world.team_lead):

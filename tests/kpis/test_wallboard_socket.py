@@ -16,6 +16,7 @@ from core.consumers import CLOSE_UNAUTHENTICATED
 from kpis.consumers import WallboardConsumer
 from kpis.wallboard import wallboard_figures
 from servicedesk import actions
+from tests.sockets import SOCKET_TIMEOUT
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +39,13 @@ async def open_wallboard(user=None, query: str = ""):
         headers.append((b"cookie", await session_cookie_for(user)))
     path = "/ws/kpis/wallboard/" + (f"?{query}" if query else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=SOCKET_TIMEOUT)
     return communicator, connected, code
 
 
 async def figures_from(communicator) -> dict:
     """The figures of the next message, which must be a wallboard update."""
-    message = await communicator.receive_json_from(timeout=5)
+    message = await communicator.receive_json_from(timeout=SOCKET_TIMEOUT)
     assert message["type"] == "wallboard"
     return message["figures"]
 

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.routing import websocket_urlpatterns
 from servicedesk import actions
+from tests.sockets import SOCKET_TIMEOUT
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -34,7 +35,7 @@ def fork_safe_afterwards():
 async def connect(path, user):
     communicator = WebsocketCommunicator(application, path)
     communicator.scope["user"] = user
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=SOCKET_TIMEOUT)
     return communicator, connected, code
 
 
@@ -42,7 +43,7 @@ async def test_should_tell_the_team_queue_when_a_call_arrives(desk, log_call):
     queue, connected, _ = await connect(f"/ws/servicedesk/teams/{desk.desk.pk}/", desk.agent)
     assert connected
     incident = await sync_to_async(log_call)()
-    message = await queue.receive_json_from(timeout=2)
+    message = await queue.receive_json_from(timeout=SOCKET_TIMEOUT)
     assert message == {
         "type": "incident",
         "event": "incident.logged",
@@ -79,9 +80,9 @@ async def test_should_tell_the_caller_of_public_comments_but_not_internal_notes(
     await sync_to_async(actions.do_add_comment)(
         incident.pk, actor=desk.agent, body="secret", internal=True
     )
-    assert (await agent.receive_json_from(timeout=2))["event"] == "incident.commented"
+    assert (await agent.receive_json_from(timeout=SOCKET_TIMEOUT))["event"] == "incident.commented"
     assert await caller.receive_nothing(timeout=0.3)
     await sync_to_async(actions.do_take_incident)(incident.pk, actor=desk.agent)
-    assert (await caller.receive_json_from(timeout=2))["status"] == "in_progress"
+    assert (await caller.receive_json_from(timeout=SOCKET_TIMEOUT))["status"] == "in_progress"
     await caller.disconnect()
     await agent.disconnect()
