@@ -21,6 +21,29 @@ def huey_runs_tasks_immediately():
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _close_the_consumers_connection(django_db_setup):
+    """Close the database connection the WebSocket consumers' worker thread still holds when
+    the session ends, before the test database is dropped.
+
+    Channels' test communicator stops `database_sync_to_async` from closing connections
+    while it drives a consumer (channels/testing/application.py), so socket tests leave
+    connections open: the last one in asgiref's single worker thread, others in worker
+    threads that have ended, closed only when the garbage collector frees them. On
+    PostgreSQL one still open blocked the test database's teardown ("being accessed by other
+    users"). Outside the communicator, as under daphne, the consumers close theirs after
+    each call.
+    """
+    yield
+    import gc
+
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    gc.collect()  # frees (and so closes) the connections of threads that have ended
+
+
 def pytest_configure(config):
     """Passwords hash fast in tests (real hashing costs ~0.3 s per user).
 
