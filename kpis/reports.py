@@ -15,6 +15,7 @@ from kpis.metrics import (
     Period,
     PeriodKind,
     Source,
+    headline_values,
     prefetch_trend,
     trend_headlines,
 )
@@ -111,13 +112,7 @@ def build_report(
     prefetch_trend(source, own, period)
     targets = _targets(cut.organisation, period.kind)
     measures = {kpi.key: kpi.compute(source, period) for kpi in KPIS}
-    trend_values = {
-        (kpi.key, p): kpi.compute(source, p, headline=True).value
-        for kpi in KPIS
-        if kpi.trended
-        for p in own
-        if p != period
-    }
+    trend_values = headline_values(source, [p for p in own if p != period])
     trend_values.update(read_trend())
     lines = []
     for kpi in KPIS:

@@ -245,6 +245,12 @@ def trend_headlines(user, cut: Cut, periods: list[Period]) -> dict[tuple[str, Pe
     source = Source(user, cut)
     if periods:
         prefetch_trend(source, periods, breakdowns=False)
+    return headline_values(source, periods)
+
+
+def headline_values(source: Source, periods: list[Period]) -> dict[tuple[str, Period], object]:
+    """Every trended KPI's headline value for each of `periods` on `source`,
+    {(KPI key, period): value}."""
     return {
         (kpi.key, period): kpi.compute(source, period, headline=True).value
         for kpi in KPIS
@@ -266,6 +272,7 @@ __all__ = [
     "call_querysets",
     "compute_all",
     "current_period",
+    "headline_values",
     "last_complete_period",
     "prefetch_trend",
     "ratio",
